@@ -1,0 +1,64 @@
+# Two-command front end (see README.md):
+#   make demo   install missing packages, build, index samples/, run the sample queries
+#   make test   install missing packages, build, run every test
+# Other targets: deps, build, sanitize (ASan + UBSan build running the whole suite),
+# bench, format, clean.
+
+# Every Debian package the build, tests and benchmarks need. `deps` installs the
+# missing ones, so a fresh Debian 12 machine needs nothing else.
+PACKAGES := build-essential cmake pkg-config g++ make \
+            libxapian-dev xapian-tools libicu-dev zlib1g-dev \
+            libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
+            googletest libgtest-dev libgmock-dev libbenchmark-dev \
+            libsqlite3-dev sqlite3 clang-format
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD := build/release
+DEMO_DB := build/demo-db
+
+.PHONY: all deps build demo test sanitize bench format clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "All required packages are installed."; \
+	fi
+
+build: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+demo: build
+	rm -rf $(DEMO_DB)
+	$(BUILD)/indexer --db $(DEMO_DB) samples/statements
+	@grep -v '^#' samples/queries.txt | grep -v '^[[:space:]]*$$' | while IFS= read -r q; do \
+	  echo; echo "================ searcher --db $(DEMO_DB) --limit 3 '$$q'"; \
+	  $(BUILD)/searcher --db $(DEMO_DB) --limit 3 -- "$$q" || exit $$?; \
+	done
+
+test: build
+	ctest --preset release -j $(JOBS)
+
+sanitize: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+bench: build
+	$(BUILD)/bench/compare
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf build

@@ -1,0 +1,113 @@
+// Turning statements into Xapian documents and writing them in byte-sized,
+// atomically committed batches.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "input.h"
+#include "passages.h"
+#include "schema.h"
+
+namespace polsearch {
+
+// One statement as Xapian documents: a statement record (metadata, passage count)
+// and one document per passage.
+struct StatementDocuments {
+  std::string id;
+  Xapian::Document record;
+  std::vector<Xapian::Document> passages;
+  std::vector<Compound> compounds;  // hyphenated compounds seen, for the synonym table
+  std::vector<std::string> warnings;
+};
+
+// Builds documents from statements following the schema. Reuses its analyser and
+// splitter across statements (they are expensive to create).
+class DocumentBuilder {
+ public:
+  explicit DocumentBuilder(const Schema& schema);
+
+  // Throws std::invalid_argument with a one-line reason if the statement cannot be
+  // indexed (no text, id too long, ...).
+  StatementDocuments build(const Statement& statement);
+
+ private:
+  void add_text_terms(Xapian::Document& doc, std::string_view text, const std::string& prefix,
+                      unsigned weight, bool positional_acronyms, uint32_t first_position);
+  void add_field_terms(Xapian::Document& doc, const Statement& statement);
+
+  const Schema& schema_;
+  Analyzer analyzer_;
+  PassageSplitter splitter_;
+  std::vector<Token> tokens_;
+  std::vector<Compound> compounds_;
+};
+
+struct IndexStats {
+  uint64_t added = 0;      // statements new to the database
+  uint64_t replaced = 0;   // statements that replaced an earlier version
+  uint64_t skipped = 0;    // records reported and not indexed
+  uint64_t deleted = 0;
+  uint64_t passages = 0;
+  uint64_t errors = 0;     // errors reported (bad records, unreadable files)
+  uint64_t warnings = 0;
+  uint64_t commits = 0;
+  uint64_t bytes = 0;      // statement text bytes indexed
+};
+
+struct IndexerOptions {
+  uint64_t commit_bytes = 32ull << 20;  // commit after this much statement text
+};
+
+// Owns the writable database. Every commit is atomic: a crash loses at most the
+// batch under way. Replacing a statement deletes all its old passages first, in
+// the same batch, so a reader never sees old and new passages together.
+class Indexer {
+ public:
+  // Opens or creates the database at `path`. A new database gets `schema`; an
+  // existing one keeps the schema it records, and `schema_override` must be empty
+  // or identical to it. Throws DatabaseError (locked, unreadable, schema mismatch).
+  Indexer(const std::string& path, const Schema* schema_override, const IndexerOptions& options);
+  ~Indexer();
+
+  const Schema& schema() const { return schema_; }
+
+  struct Callbacks {
+    std::function<void(const SourceLocation&, const std::string&)> on_error;
+    std::function<void(const SourceLocation&, const std::string&)> on_warning;
+    std::function<void(const InputProgress&, const IndexStats&)> on_progress;
+  };
+  // Reads and indexes every input; commits at the end. Returns the stats so far.
+  const IndexStats& index(const std::vector<std::string>& inputs, const Callbacks& callbacks);
+
+  // Removes a statement and all its passages; false if it was not there.
+  bool remove(const std::string& id);
+
+  void commit();
+  const IndexStats& stats() const { return stats_; }
+
+ private:
+  void add(InputRecord&& record, const Callbacks& callbacks);
+  void begin_batch();
+
+  std::string path_;
+  Xapian::WritableDatabase db_;
+  Schema schema_;
+  IndexerOptions options_;
+  DocumentBuilder* builder_ = nullptr;
+  IndexStats stats_;
+  uint64_t uncommitted_bytes_ = 0;
+  bool dirty_ = false;  // a batch (Xapian transaction) is open
+  std::unordered_map<std::string, SourceLocation> seen_ids_;  // this run, for duplicate reports
+  std::unordered_set<std::string> known_compounds_;
+};
+
+}  // namespace polsearch

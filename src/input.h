@@ -1,0 +1,86 @@
+// Reads statements from JSON Lines (plain or gzipped), plain text and Markdown
+// files, folders (recursively) and standard input. Bad records are reported with
+// file and line and skipped; good records around them are never lost.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "statement.h"
+
+namespace polsearch {
+
+struct InputOptions {
+  // JSON key -> schema field name, e.g. {"_id": "id", "title": "title", "text": "text"}.
+  // Keys not listed are ignored. A listed key whose value is a string is taken as is;
+  // a number or boolean is taken as its JSON text (a year 2022 -> "2022"); null is
+  // treated as absent; an array or object is an error for that record.
+  std::map<std::string, std::string> json_keys;
+  // Fields every statement must have after reading (normally "id" and "text"). A
+  // record without one (or with it empty) is reported and skipped.
+  std::vector<std::string> required_fields = {"id", "text"};
+  // Values for fields a record does not give, e.g. {"lang": "en"}.
+  std::map<std::string, std::string> defaults;
+  // Largest accepted line / file, in bytes; larger ones are reported and skipped.
+  uint64_t max_record_bytes = 256ull << 20;
+};
+
+struct InputRecord {
+  Statement statement;
+  SourceLocation where;
+};
+
+struct InputError {
+  SourceLocation where;
+  std::string message;  // one line, no trailing newline, e.g. "invalid JSON at column 17: ..."
+  bool fatal_for_file = false;  // the rest of this file could not be read (truncated gzip, I/O error)
+};
+
+struct InputProgress {
+  uint64_t bytes_read = 0;    // bytes consumed from the input files (compressed size for .gz),
+                              // so it can be compared with total_bytes
+  uint64_t total_bytes = 0;   // sum of the input files' sizes; 0 if unknown (stdin)
+};
+
+struct InputCallbacks {
+  std::function<void(InputRecord&&)> on_record;
+  std::function<void(const InputError&)> on_error;
+  std::function<void(const InputProgress&)> on_progress;  // may be empty; called now and then
+};
+
+// Reads every input in order. Each input is a path to a file or a folder, or "-" for
+// JSON Lines on standard input. Files are recognised by name: *.jsonl, *.json (JSON
+// Lines), *.jsonl.gz / *.json.gz / *.gz (gzipped JSON Lines), *.txt, *.md /
+// *.markdown (one statement per file). Folders are walked recursively in sorted
+// order, taking only those extensions (other files are skipped silently; hidden
+// files and folders are skipped). A path given explicitly with another extension
+// is read as plain text. A text/Markdown statement's id is its path relative to the
+// folder given on the command line (or its file name when the file itself was
+// given), its title is its first heading or first non-empty line, and its text is
+// the whole file minus an optional front matter block (see below).
+//
+// Front matter: a .md or .txt file may start with a block
+//   ---
+//   speaker: Volodymyr Zelenskyy
+//   country: UKR
+//   ---
+// whose `key: value` lines set fields (keys are schema field names).
+//
+// Text files must be valid UTF-8 without NUL bytes; otherwise the file is reported
+// (as binary / invalid UTF-8 with the byte offset) and skipped. A leading BOM is
+// dropped. CRLF and CR line ends become LF.
+//
+// Returns the number of errors reported.
+uint64_t read_inputs(const std::vector<std::string>& inputs, const InputOptions& options,
+                     const InputCallbacks& callbacks);
+
+// Sum of the sizes of the files read_inputs would read (0 if any input is "-").
+uint64_t total_input_bytes(const std::vector<std::string>& inputs);
+
+// UTF-8 validation; on failure sets *bad_offset to the first bad byte's offset.
+bool is_valid_utf8(std::string_view text, size_t* bad_offset = nullptr);
+
+}  // namespace polsearch

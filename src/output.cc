@@ -1,0 +1,121 @@
+#include "output.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace polsearch {
+
+uint64_t code_point_offset(std::string_view text, size_t byte_offset) {
+  return count_code_points(text.substr(0, std::min(byte_offset, text.size())));
+}
+
+namespace {
+
+std::string field_or(const nlohmann::json& meta, const char* key, const char* fallback = "") {
+  auto it = meta.find(key);
+  if (it != meta.end() && it->is_string()) return it->get<std::string>();
+  return fallback;
+}
+
+}  // namespace
+
+nlohmann::json hit_to_json(const Hit& hit) {
+  nlohmann::json j;
+  j["type"] = "hit";
+  j["rank"] = hit.rank;
+  j["score"] = std::round(hit.score * 10000) / 10000;
+  j["all_terms"] = hit.all_terms;
+  j["doc_id"] = hit.doc_id;
+  j["passage"] = hit.passage;
+  j["start"] = hit.char_start;
+  j["end"] = hit.char_end;
+  for (const char* key : {"title", "speaker", "country", "date", "source", "lang"})
+    j[key] = hit.metadata.contains(key) ? hit.metadata[key] : nlohmann::json();
+  j["text"] = hit.text;
+  nlohmann::json spans = nlohmann::json::array();
+  for (auto& s : hit.highlights)
+    spans.push_back({code_point_offset(hit.text, s.start), code_point_offset(hit.text, s.end)});
+  j["highlights"] = spans;
+  j["matched"] = hit.matched;
+  j["collapsed"] = hit.collapsed;
+  return j;
+}
+
+nlohmann::json summary_to_json(const SearchResult& result) {
+  nlohmann::json j;
+  j["type"] = "summary";
+  j["query"] = result.query;
+  j["parsed"] = result.parsed;
+  j["estimated_matches"] = result.estimated_matches;
+  j["returned"] = result.hits.size();
+  j["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
+  j["notes"] = result.notes;
+  return j;
+}
+
+void print_json(std::ostream& out, const SearchResult& result) {
+  // Invalid UTF-8 cannot reach here from our index, but never abort on it.
+  for (auto& hit : result.hits)
+    out << hit_to_json(hit).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out << summary_to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      << '\n';
+}
+
+std::string marked_text(const Hit& hit, HighlightStyle style) {
+  const char* open = style == HighlightStyle::Ansi ? "\x1b[1m" : "**";
+  const char* close = style == HighlightStyle::Ansi ? "\x1b[0m" : "**";
+  std::string out;
+  size_t pos = 0;
+  for (auto& s : hit.highlights) {
+    out.append(hit.text, pos, s.start - pos);
+    out += open;
+    out.append(hit.text, s.start, s.end - s.start);
+    out += close;
+    pos = s.end;
+  }
+  out.append(hit.text, pos, std::string::npos);
+  return out;
+}
+
+void print_text(std::ostream& out, const SearchResult& result, HighlightStyle style) {
+  for (auto& hit : result.hits) {
+    std::ostringstream score;
+    score << std::fixed << std::setprecision(3) << hit.score;
+    std::string title = field_or(hit.metadata, "title", hit.doc_id.c_str());
+    out << hit.rank << ". [" << score.str() << "] " << title << '\n';
+    std::string line = "   ";
+    for (const char* key : {"speaker", "country", "date", "source"}) {
+      std::string v = field_or(hit.metadata, key);
+      if (v.empty()) continue;
+      if (line.size() > 3) line += " | ";
+      line += v;
+    }
+    if (line.size() > 3) out << line << '\n';
+    out << "   " << hit.doc_id << " #" << hit.passage;
+    if (hit.collapsed) out << " (+" << hit.collapsed << " more passages from this statement)";
+    out << '\n';
+    std::string text = marked_text(hit, style);
+    // Indent every line of the passage under its header.
+    out << "   ";
+    for (char c : text) {
+      out << c;
+      if (c == '\n') out << "   ";
+    }
+    out << '\n';
+    if (!hit.matched.empty()) {
+      out << "   matched:";
+      for (auto& m : hit.matched) out << ' ' << m;
+      if (hit.all_terms) out << " (all words)";
+      out << '\n';
+    }
+    out << '\n';
+  }
+  for (auto& note : result.notes) out << "note: " << note << '\n';
+  out << result.hits.size() << " passage" << (result.hits.size() == 1 ? "" : "s")
+      << " shown of about " << result.estimated_matches << " matching (" << std::fixed
+      << std::setprecision(1) << result.elapsed_ms << " ms)\n";
+}
+
+}  // namespace polsearch

@@ -1,0 +1,29 @@
+// Result printers. JSON Lines is first class (one object per hit, then a summary);
+// text is for people, with the matched words in bold on a terminal and between
+// ** markers otherwise.
+#pragma once
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "search.h"
+#include "terms.h"
+
+namespace polsearch {
+
+enum class HighlightStyle { Ansi, Markers };
+
+// Byte offset in UTF-8 text -> code point offset (the unit of JSON offsets).
+uint64_t code_point_offset(std::string_view text, size_t byte_offset);
+
+nlohmann::json hit_to_json(const Hit& hit);
+nlohmann::json summary_to_json(const SearchResult& result);
+
+void print_json(std::ostream& out, const SearchResult& result);
+void print_text(std::ostream& out, const SearchResult& result, HighlightStyle style);
+
+// The passage text with highlights marked in the given style.
+std::string marked_text(const Hit& hit, HighlightStyle style);
+
+}  // namespace polsearch

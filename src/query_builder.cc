@@ -1,0 +1,482 @@
+#include "query_builder.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "terms.h"
+
+namespace polsearch {
+
+namespace {
+
+using Q = Xapian::Query;
+
+Q or_of(const std::vector<Q>& qs) {
+  if (qs.size() == 1) return qs[0];
+  return Q(Q::OP_OR, qs.begin(), qs.end());
+}
+
+Q and_of(const std::vector<Q>& qs) {
+  if (qs.size() == 1) return qs[0];
+  return Q(Q::OP_AND, qs.begin(), qs.end());
+}
+
+// Range bounds for dates: a lower bound starts its period, an upper bound ends it,
+// so date:2014..2024 covers all of 2024 and a year-only date ("YYYY0000") is inside.
+std::string date_bound(const std::string& normalised, bool upper) {
+  if (!upper) return normalised;
+  std::string out = normalised;
+  if (out.substr(4, 2) == "00")
+    out.replace(4, 4, "9999");
+  else if (out.substr(6, 2) == "00")
+    out.replace(6, 2, "99");
+  return out;
+}
+
+}  // namespace
+
+QueryBuilder::QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
+                           const QueryBuilderOptions& options)
+    : db_(db), schema_(schema), analyzer_(analyzer), options_(options) {}
+
+BuiltQuery QueryBuilder::build(const QueryNode& root) {
+  BuiltQuery out;
+  Part part = build_node(root, true, out);
+  Q query;
+  if (part.empty) {
+    query = Q();  // matches nothing
+  } else if (part.filter) {
+    // Only filters: every matching passage, unranked.
+    query = Q(Q::OP_FILTER, Q::MatchAll, part.query);
+  } else {
+    query = part.query;
+  }
+  // Statement records carry the id term too; they are never results.
+  out.query = Q(Q::OP_AND_NOT, query, Q(std::string(terms::kRecordType)));
+  return out;
+}
+
+QueryBuilder::Part QueryBuilder::build_node(const QueryNode& node, bool top_level,
+                                            BuiltQuery& out) {
+  using K = QueryNode::Kind;
+  if (!node.field.empty() && node.kind != K::Range) {
+    const FieldSpec* field = schema_.field(node.field);
+    if (!field) throw QuerySyntaxError(node.offset, "unknown field '" + node.field + "'");
+    return build_field(node, *field, out);
+  }
+  switch (node.kind) {
+    case K::Word:
+      return build_word(node, out);
+    case K::Phrase:
+      return build_phrase(node, out);
+    case K::Range:
+      return build_range(node, out);
+    case K::Near:
+      return build_near(node, out);
+    case K::Bag:
+      return build_bag(node, top_level, out);
+    case K::And:
+    case K::Or: {
+      std::vector<Part> parts;
+      for (auto& child : node.children) {
+        Part p = build_node(*child, false, out);
+        if (!p.empty) parts.push_back(std::move(p));
+      }
+      if (parts.empty()) return {Q(), false, "", true};
+      std::vector<Q> ranked, filters;
+      for (auto& p : parts) (p.filter ? filters : ranked).push_back(p.query);
+      if (node.kind == K::Or) {
+        std::vector<Q> all;
+        for (auto& p : parts) all.push_back(p.query);
+        bool all_filters = ranked.empty();
+        return {or_of(all), all_filters, "", false};
+      }
+      if (ranked.empty()) return {and_of(filters), true, "", false};
+      Q q = and_of(ranked);
+      if (!filters.empty()) q = Q(Q::OP_FILTER, q, and_of(filters));
+      return {q, false, "", false};
+    }
+    case K::AndNot: {
+      Part left = build_node(*node.children.at(0), false, out);
+      // Excluded words are not highlighted: build into a scratch result.
+      BuiltQuery scratch;
+      Part right = build_node(*node.children.at(1), false, scratch);
+      if (left.empty) return left;
+      if (right.empty) return left;
+      Q base = left.filter ? Q(Q::OP_FILTER, Q::MatchAll, left.query) : left.query;
+      return {Q(Q::OP_AND_NOT, base, right.query), false, "", false};
+    }
+  }
+  return {Q(), false, "", true};
+}
+
+Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& prefix, bool exact,
+                                       const std::string& label, BuiltQuery& out, bool highlight) {
+  HighlightPattern pattern;
+  pattern.label = label;
+  pattern.forms = {token.form};
+  Q q;
+  // A capitalised "US"/"WHO"/"IT" or a dotted "U.S." means the acronym, not the
+  // common word it folds to: search the acronym term, which only such spellings carry.
+  bool acronym = prefix.empty() &&
+                 (token.dotted_acronym || (token.all_caps && Analyzer::is_common_word(token.form)));
+  if (acronym) {
+    pattern.kind = HighlightPattern::Kind::Acronym;
+    q = Q(std::string(terms::kAcronym) + token.form);
+  } else if (exact) {
+    pattern.kind = HighlightPattern::Kind::Exact;
+    q = Q(prefix + token.form);
+  } else {
+    const std::string& stem = analyzer_.stem(token.form);
+    pattern.kind = HighlightPattern::Kind::Word;
+    pattern.stem = stem;
+    if (stem.empty()) {
+      q = Q(prefix + token.form);
+    } else {
+      // Stem matches all variants; the exact form adds a little, so exact forms rank first.
+      Q stem_q(std::string(terms::kStem) + prefix + stem);
+      if (options_.exact_boost > 0)
+        q = Q(Q::OP_OR, stem_q,
+              Q(Q::OP_SCALE_WEIGHT, Q(prefix + token.form), options_.exact_boost));
+      else
+        q = stem_q;
+    }
+    // "ceasefire" also finds "cease fire" and "cease-fire" when the index has seen
+    // the hyphenated compound (recorded in the synonym table at index time).
+    if (!exact) {
+      std::string key = std::string(terms::kCompoundKey) + token.form;
+      for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
+        std::vector<Token> parts;
+        analyzer_.analyze(*it, parts);
+        if (parts.size() < 2) continue;
+        std::vector<std::string> forms;
+        for (auto& p : parts) forms.push_back(prefix + p.form);
+        q = Q(Q::OP_OR, q, Q(Q::OP_PHRASE, forms.begin(), forms.end(), forms.size()));
+        if (highlight) {
+          HighlightPattern seq;
+          seq.kind = HighlightPattern::Kind::Sequence;
+          seq.label = label;
+          for (auto& p : parts) seq.forms.push_back(p.form);
+          out.highlights.push_back(std::move(seq));
+        }
+      }
+    }
+  }
+  if (highlight) out.highlights.push_back(std::move(pattern));
+  return q;
+}
+
+Xapian::Query QueryBuilder::sequence_query(const std::vector<Token>& tokens,
+                                           const std::vector<Compound>& compounds,
+                                           const std::string& prefix, const std::string& label,
+                                           BuiltQuery& out, bool highlight) {
+  std::vector<std::string> forms;
+  for (auto& t : tokens) forms.push_back(prefix + t.form);
+  Q q(Q::OP_PHRASE, forms.begin(), forms.end(), forms.size());
+  if (highlight) {
+    HighlightPattern seq;
+    seq.kind = HighlightPattern::Kind::Sequence;
+    seq.label = label;
+    for (auto& t : tokens) seq.forms.push_back(t.form);
+    out.highlights.push_back(std::move(seq));
+  }
+  // "cease-fire" typed as one word: also the joined form "ceasefire".
+  if (compounds.size() == 1 && compounds[0].parts == tokens.size()) {
+    q = Q(Q::OP_OR, q, Q(prefix + compounds[0].joined));
+    if (highlight) {
+      HighlightPattern joined;
+      joined.kind = HighlightPattern::Kind::Exact;
+      joined.label = label;
+      joined.forms = {compounds[0].joined};
+      out.highlights.push_back(std::move(joined));
+    }
+  }
+  return q;
+}
+
+QueryBuilder::Part QueryBuilder::build_word(const QueryNode& node, BuiltQuery& out) {
+  std::vector<Token> tokens;
+  std::vector<Compound> compounds;
+  analyzer_.analyze(node.text, tokens, &compounds);
+  if (tokens.empty()) {
+    out.notes.push_back("ignored '" + node.text + "' (no searchable characters)");
+    return {Q(), false, "", true};
+  }
+  if (node.wildcard) {
+    std::string form = tokens.back().form;
+    if (tokens.size() > 1) {
+      out.notes.push_back("wildcard '" + node.text + "*' uses only '" + form + "'");
+    }
+    HighlightPattern p;
+    p.kind = HighlightPattern::Kind::Prefix;
+    p.forms = {form};
+    p.label = node.text + "*";
+    out.highlights.push_back(p);
+    return {
+        Q(Q::OP_WILDCARD, form, options_.max_wildcard_expansion, Q::WILDCARD_LIMIT_MOST_FREQUENT),
+        false, "", false};
+  }
+  if (tokens.size() == 1) return {word_query(tokens[0], "", false, node.text, out, true)};
+  return {sequence_query(tokens, compounds, "", node.text, out, true)};
+}
+
+QueryBuilder::Part QueryBuilder::build_phrase(const QueryNode& node, BuiltQuery& out) {
+  std::vector<Token> tokens;
+  std::vector<Compound> compounds;
+  analyzer_.analyze(node.text, tokens, &compounds);
+  std::string label = "\"" + node.text + "\"";
+  if (tokens.empty()) {
+    out.notes.push_back("ignored " + label + " (no searchable characters)");
+    return {Q(), false, "", true};
+  }
+  if (tokens.size() == 1) return {word_query(tokens[0], "", true, label, out, true)};
+  Q q = sequence_query(tokens, compounds, "", label, out, true);
+  // A two-word phrase whose joined form the index knows as a compound ("cease fire"
+  // -> "ceasefire") also matches the joined spelling.
+  if (tokens.size() == 2) {
+    std::string joined = tokens[0].form + tokens[1].form;
+    std::string key = std::string(terms::kCompoundKey) + joined;
+    if (db_.synonyms_begin(key) != db_.synonyms_end(key)) {
+      q = Q(Q::OP_OR, q, Q(joined));
+      HighlightPattern p;
+      p.kind = HighlightPattern::Kind::Exact;
+      p.forms = {joined};
+      p.label = label;
+      out.highlights.push_back(std::move(p));
+    }
+  }
+  return {q};
+}
+
+QueryBuilder::Part QueryBuilder::build_field(const QueryNode& node, const FieldSpec& field,
+                                             BuiltQuery& out) {
+  using K = QueryNode::Kind;
+  if (field.role == FieldRole::Date) {
+    QueryNode range;
+    range.kind = K::Range;
+    range.field = node.field;
+    range.low = range.high = node.text;
+    range.offset = node.offset;
+    return build_range(range, out);
+  }
+  if (field.is_filter() && (node.kind == K::Word || node.kind == K::Phrase)) {
+    std::string term = *field.filter_prefix + field.normalise_filter_value(node.text);
+    if (term.size() > 245) term.resize(245);
+    return {Q(term), true, field.name, false};
+  }
+  if (field.is_text() && (node.kind == K::Word || node.kind == K::Phrase)) {
+    std::vector<Token> tokens;
+    std::vector<Compound> compounds;
+    analyzer_.analyze(node.text, tokens, &compounds);
+    if (tokens.empty()) {
+      out.notes.push_back("ignored " + node.field + ":" + node.text);
+      return {Q(), false, "", true};
+    }
+    const std::string& prefix = *field.text_prefix;
+    std::string label = node.field + ":" + node.text;
+    // Field words are not highlighted in the passage body: they matched metadata.
+    if (tokens.size() == 1)
+      return {word_query(tokens[0], prefix, node.kind == K::Phrase, label, out, false)};
+    // Metadata fields are indexed without positions (see DocumentBuilder), so a
+    // phrase there means all of its words.
+    std::vector<Q> words;
+    for (auto& t : tokens) words.push_back(word_query(t, prefix, true, label, out, false));
+    return {and_of(words)};
+  }
+  throw QuerySyntaxError(node.offset, "field '" + field.name + "' cannot be searched that way");
+}
+
+QueryBuilder::Part QueryBuilder::build_range(const QueryNode& node, BuiltQuery&) {
+  const FieldSpec* field = schema_.field(node.field);
+  if (!field) throw QuerySyntaxError(node.offset, "unknown field '" + node.field + "'");
+  if (field->value_slot < 0)
+    throw QuerySyntaxError(node.offset, "field '" + field->name + "' has no value slot for ranges");
+  std::string low = node.low, high = node.high;
+  if (field->role == FieldRole::Date) {
+    for (auto* bound : {&low, &high}) {
+      if (bound->empty()) continue;
+      auto normalised = normalise_date(*bound);
+      if (!normalised)
+        throw QuerySyntaxError(node.offset,
+                               "'" + *bound + "' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)");
+      *bound = date_bound(*normalised, bound == &high);
+    }
+  }
+  Q q;
+  if (!low.empty() && !high.empty()) {
+    if (low > high)
+      throw QuerySyntaxError(node.offset, "range " + node.low + ".." + node.high + " is empty");
+    q = Q(Q::OP_VALUE_RANGE, field->value_slot, low, high);
+  } else if (!low.empty()) {
+    q = Q(Q::OP_VALUE_GE, field->value_slot, low);
+  } else if (!high.empty()) {
+    q = Q(Q::OP_VALUE_LE, field->value_slot, high);
+  } else {
+    throw QuerySyntaxError(node.offset, "range has neither a start nor an end");
+  }
+  return {q, true, field->name, false};
+}
+
+QueryBuilder::Part QueryBuilder::build_near(const QueryNode& node, BuiltQuery& out) {
+  std::vector<std::string> forms;
+  std::string label;
+  for (auto& child : node.children) {
+    if (child->kind != QueryNode::Kind::Word || !child->field.empty())
+      throw QuerySyntaxError(child->offset, "NEAR needs plain words on both sides");
+    if (child->wildcard)
+      throw QuerySyntaxError(child->offset, "wildcards cannot be used with NEAR");
+    std::vector<Token> tokens;
+    analyzer_.analyze(child->text, tokens);
+    if (tokens.size() != 1)
+      throw QuerySyntaxError(child->offset,
+                             "NEAR needs single words; '" + child->text + "' is not one word");
+    forms.push_back(tokens[0].form);
+    label += (label.empty() ? "" : " NEAR ") + child->text;
+  }
+  unsigned window = node.distance + static_cast<unsigned>(forms.size());
+  HighlightPattern p;
+  p.kind = HighlightPattern::Kind::Near;
+  p.forms = forms;
+  p.window = window;
+  p.label = label;
+  out.highlights.push_back(std::move(p));
+  return {Q(Q::OP_NEAR, forms.begin(), forms.end(), window)};
+}
+
+Xapian::Query QueryBuilder::combine_filters(std::vector<Part>& filters) {
+  // Xapian's convention: values of the same field are alternatives (OR), different
+  // fields must all hold (AND).
+  std::map<std::string, std::vector<Q>> by_field;
+  for (auto& f : filters) by_field[f.field].push_back(f.query);
+  std::vector<Q> groups;
+  for (auto& [field, qs] : by_field) groups.push_back(or_of(qs));
+  return and_of(groups);
+}
+
+QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level, BuiltQuery& out) {
+  using Occur = QueryNode::Occur;
+  std::vector<Q> should, must, must_not;
+  std::vector<Part> filters, excluded_filters;
+  for (size_t i = 0; i < node.children.size(); ++i) {
+    Occur occur = i < node.occurs.size() ? node.occurs[i] : Occur::Should;
+    BuiltQuery scratch;
+    Part part = build_node(*node.children[i], false, occur == Occur::MustNot ? scratch : out);
+    if (part.empty) continue;
+    if (occur == Occur::MustNot) {
+      must_not.push_back(part.query);
+    } else if (part.filter) {
+      filters.push_back(std::move(part));
+    } else {
+      (occur == Occur::Must ? must : should).push_back(part.query);
+    }
+  }
+  if (should.empty() && must.empty() && filters.empty()) {
+    if (must_not.empty()) return {Q(), false, "", true};
+    return {Q(Q::OP_AND_NOT, Q::MatchAll, or_of(must_not)), false, "", false};
+  }
+  Q q;
+  bool only_filters = false;
+  if (!should.empty()) {
+    q = or_of(should);
+    if (top_level && must.empty() && should.size() >= 2 && options_.all_terms_first) {
+      // Tier: a constant weight larger than any BM25 sum for passages that match
+      // every word, so they come first; BM25 orders within each tier.
+      double bonus = 1000.0 * static_cast<double>(should.size() + 1);
+      auto* source = new Xapian::FixedWeightPostingSource(bonus);
+      Q tier(Q::OP_FILTER, Q(source->release()), and_of(should));
+      q = Q(Q::OP_OR, tier, q);
+      out.all_terms_bonus = bonus;
+    }
+  }
+  if (!must.empty()) q = should.empty() ? and_of(must) : Q(Q::OP_AND_MAYBE, and_of(must), q);
+  if (!filters.empty()) {
+    Q f = combine_filters(filters);
+    if (should.empty() && must.empty()) {
+      q = f;
+      only_filters = true;
+    } else {
+      q = Q(Q::OP_FILTER, q, f);
+    }
+  }
+  if (!must_not.empty()) {
+    Q base = only_filters ? Q(Q::OP_FILTER, Q::MatchAll, q) : q;
+    return {Q(Q::OP_AND_NOT, base, or_of(must_not)), false, "", false};
+  }
+  return {q, only_filters, "", false};
+}
+
+std::vector<HighlightSpan> find_highlights(std::string_view text,
+                                           const std::vector<HighlightPattern>& patterns,
+                                           Analyzer& analyzer) {
+  std::vector<HighlightSpan> spans;
+  if (patterns.empty()) return spans;
+  std::vector<Token> tokens;
+  analyzer.analyze(text, tokens);
+  using K = HighlightPattern::Kind;
+  for (const auto& p : patterns) {
+    switch (p.kind) {
+      case K::Word:
+      case K::Exact:
+      case K::Acronym:
+      case K::Prefix:
+        for (const Token& t : tokens) {
+          bool hit = false;
+          if (p.kind == K::Prefix) {
+            hit = t.form.compare(0, p.forms[0].size(), p.forms[0]) == 0;
+          } else if (t.form == p.forms[0]) {
+            hit = p.kind != K::Acronym || t.dotted_acronym || t.all_caps;
+          } else if (p.kind == K::Word && !p.stem.empty()) {
+            hit = analyzer.stem(t.form) == p.stem;
+          }
+          if (hit) spans.push_back({t.start, t.end, p.label});
+        }
+        break;
+      case K::Sequence: {
+        size_t n = p.forms.size();
+        for (size_t i = 0; n && i + n <= tokens.size(); ++i) {
+          size_t j = 0;
+          while (j < n && tokens[i + j].form == p.forms[j]) ++j;
+          if (j == n) spans.push_back({tokens[i].start, tokens[i + n - 1].end, p.label});
+        }
+        break;
+      }
+      case K::Near: {
+        // Mark the words of every window that holds all of the forms.
+        std::set<std::string> wanted(p.forms.begin(), p.forms.end());
+        for (size_t i = 0; i < tokens.size(); ++i) {
+          if (!wanted.count(tokens[i].form)) continue;
+          std::set<std::string> found;
+          size_t last = i;
+          for (size_t j = i;
+               j < tokens.size() && tokens[j].position < tokens[i].position + p.window; ++j) {
+            if (wanted.count(tokens[j].form)) {
+              found.insert(tokens[j].form);
+              last = j;
+            }
+            if (found.size() == wanted.size()) break;
+          }
+          if (found.size() != wanted.size()) continue;
+          for (size_t j = i; j <= last; ++j)
+            if (wanted.count(tokens[j].form))
+              spans.push_back({tokens[j].start, tokens[j].end, p.label});
+        }
+        break;
+      }
+    }
+  }
+  std::sort(spans.begin(), spans.end(), [](const HighlightSpan& a, const HighlightSpan& b) {
+    return a.start != b.start ? a.start < b.start : a.end > b.end;
+  });
+  std::vector<HighlightSpan> merged;
+  for (auto& s : spans) {
+    if (!merged.empty() && s.start < merged.back().end) {
+      if (s.end > merged.back().end) merged.back().end = s.end;
+      continue;
+    }
+    merged.push_back(std::move(s));
+  }
+  return merged;
+}
+
+}  // namespace polsearch

@@ -1,0 +1,101 @@
+// Turns a parsed query (query_ast.h) into a Xapian::Query, using the schema for
+// field prefixes and value slots and the shared Analyzer for words, so that query
+// terms are made exactly like indexed terms. Also produces the highlight patterns
+// that say which words of a passage the query matched.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "query_ast.h"
+#include "schema.h"
+
+namespace polsearch {
+
+// What to mark in a passage. Patterns are matched against the passage's tokens, so
+// a phrase is marked only where its words occur as that phrase.
+struct HighlightPattern {
+  enum class Kind {
+    Word,      // forms[0] exactly, or any word with the same stem (if stem non-empty)
+    Exact,     // forms[0] exactly
+    Acronym,   // forms[0] written as an acronym (US, U.S.)
+    Sequence,  // forms in consecutive positions
+    Near,      // all forms within `window` positions
+    Prefix,    // words starting with forms[0] (wildcard)
+  };
+  Kind kind = Kind::Word;
+  std::vector<std::string> forms;
+  std::string stem;
+  unsigned window = 0;
+  std::string label;  // the query text it came from, for "matched:" output
+};
+
+struct BuiltQuery {
+  Xapian::Query query;
+  std::vector<HighlightPattern> highlights;
+  // Passages that contain every bare word get this much extra weight so they rank
+  // first (0 if not used); output subtracts it again.
+  double all_terms_bonus = 0;
+  std::vector<std::string> notes;  // e.g. words that analysed to nothing
+};
+
+struct QueryBuilderOptions {
+  double exact_boost = 0.25;
+  bool all_terms_first = true;
+  unsigned max_wildcard_expansion = 512;
+};
+
+class QueryBuilder {
+ public:
+  QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
+               const QueryBuilderOptions& options);
+
+  // Throws QuerySyntaxError for semantic problems tied to a position (a range on a
+  // field without a value slot, a bad date, a NEAR operand that is not a word).
+  BuiltQuery build(const QueryNode& root);
+
+ private:
+  struct Part {
+    Xapian::Query query;
+    bool filter = false;  // boolean only (field filters, ranges): no weight
+    std::string field;    // for grouping filters: same field OR, different fields AND
+    bool empty = false;   // analysed to nothing
+    Part(Xapian::Query q = {}, bool is_filter = false, std::string filter_field = {},
+         bool is_empty = false)
+        : query(std::move(q)), filter(is_filter), field(std::move(filter_field)), empty(is_empty) {}
+  };
+  Part build_node(const QueryNode& node, bool top_level, BuiltQuery& out);
+  Part build_word(const QueryNode& node, BuiltQuery& out);
+  Part build_phrase(const QueryNode& node, BuiltQuery& out);
+  Part build_field(const QueryNode& node, const FieldSpec& field, BuiltQuery& out);
+  Part build_range(const QueryNode& node, BuiltQuery& out);
+  Part build_near(const QueryNode& node, BuiltQuery& out);
+  Part build_bag(const QueryNode& node, bool top_level, BuiltQuery& out);
+  Xapian::Query word_query(const Token& token, const std::string& prefix, bool exact,
+                           const std::string& label, BuiltQuery& out, bool highlight);
+  Xapian::Query sequence_query(const std::vector<Token>& tokens,
+                               const std::vector<Compound>& compounds, const std::string& prefix,
+                               const std::string& label, BuiltQuery& out, bool highlight);
+  Xapian::Query combine_filters(std::vector<Part>& filters);
+
+  const Xapian::Database& db_;
+  const Schema& schema_;
+  Analyzer& analyzer_;
+  QueryBuilderOptions options_;
+};
+
+// A marked span of a passage: byte offsets [start, end) and the pattern's label.
+struct HighlightSpan {
+  uint32_t start = 0, end = 0;
+  std::string label;
+};
+
+// Finds the spans of `text` that the patterns match, sorted, overlaps merged.
+std::vector<HighlightSpan> find_highlights(std::string_view text,
+                                           const std::vector<HighlightPattern>& patterns,
+                                           Analyzer& analyzer);
+
+}  // namespace polsearch

@@ -1,0 +1,76 @@
+// Searching a database: parse, build, match with BM25 over passages, collapse per
+// statement, fetch metadata and highlight. The searcher binary and the tests (and
+// later the HTTP API) all go through this class.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "analyzer.h"
+#include "database.h"
+#include "query_ast.h"
+#include "query_builder.h"
+#include "schema.h"
+
+namespace polsearch {
+
+struct SearchOptions {
+  unsigned limit = 10;
+  unsigned offset = 0;
+  std::optional<unsigned> per_doc;  // default: schema's ranking.per_doc; 0 = no limit
+  std::optional<double> k1, b;      // default: schema's ranking
+  std::string language;             // query language; default: schema's default
+  unsigned check_at_least = 0;      // make estimated_matches exact up to this many
+  double time_limit_seconds = 0;    // 0 = none; stops matching early on huge queries
+};
+
+struct Hit {
+  unsigned rank = 0;  // 1-based
+  double score = 0;   // BM25 score (the all-words bonus removed)
+  bool all_terms = false;  // matched every bare word (ranked in the first tier)
+  std::string doc_id;      // statement id
+  uint32_t passage = 0;    // passage ordinal within the statement
+  uint64_t char_start = 0, char_end = 0;  // passage offsets in the statement text (code points)
+  std::string text;                       // passage text
+  std::vector<HighlightSpan> highlights;  // byte offsets into text
+  std::vector<std::string> matched;       // labels of query parts found in the passage
+  nlohmann::json metadata;                // stored fields of the statement
+  Xapian::docid docid = 0;
+  unsigned collapsed = 0;  // further passages of this statement folded away
+};
+
+struct SearchResult {
+  std::string query;
+  std::string parsed;  // Xapian's description of the final query
+  Xapian::doccount estimated_matches = 0;
+  std::vector<Hit> hits;
+  std::vector<std::string> notes;
+  double elapsed_ms = 0;
+};
+
+class Searcher {
+ public:
+  explicit Searcher(const std::string& path);
+  explicit Searcher(OpenedDatabase opened);
+
+  const Schema& schema() const { return schema_; }
+  Xapian::Database& database() { return db_; }
+
+  // Throws QuerySyntaxError (with position) for bad queries.
+  SearchResult search(const std::string& query, const SearchOptions& options);
+
+ private:
+  SearchResult run(const std::string& query, const SearchOptions& options);
+  nlohmann::json statement_metadata(const std::string& id);
+
+  Xapian::Database db_;
+  Schema schema_;
+  std::string path_;
+  Analyzer analyzer_;
+};
+
+}  // namespace polsearch

@@ -1,0 +1,33 @@
+// A policy statement as read from input, before analysis.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace polsearch {
+
+// Where a record came from, for error messages: "file:line". line 0 means the
+// whole file (a .txt/.md statement, or an error that concerns the file itself).
+struct SourceLocation {
+  std::string file;  // as given on the command line, or "<stdin>"
+  uint64_t line = 0;
+  std::string str() const { return line ? file + ":" + std::to_string(line) : file; }
+};
+
+// Field values keyed by schema field name ("id", "title", "speaker", "country",
+// "date", "source", "lang", "text"). Missing fields are absent, never "".
+struct Statement {
+  std::map<std::string, std::string> fields;
+
+  const std::string* get(const std::string& name) const {
+    auto it = fields.find(name);
+    return it == fields.end() ? nullptr : &it->second;
+  }
+  std::string value(const std::string& name) const {
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string() : it->second;
+  }
+};
+
+}  // namespace polsearch

@@ -1,0 +1,128 @@
+// The schema is the single source of truth: the built-in one must load, and bad
+// schemas must be refused with a message naming the field and the problem.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "schema.h"
+
+namespace polsearch {
+namespace {
+
+TEST(Schema, BuiltinDeclaresEveryStatementField) {
+  Schema s = Schema::builtin();
+  for (const char* name : {"id", "title", "speaker", "country", "date", "source", "lang", "text"})
+    EXPECT_NE(s.field(name), nullptr) << name;
+  EXPECT_EQ(s.role(FieldRole::Id).name, "id");
+  EXPECT_EQ(s.role(FieldRole::Body).name, "text");
+  EXPECT_EQ(*s.field("title")->text_prefix, "S");
+  EXPECT_EQ(s.field("title")->weight, 2u);
+  EXPECT_EQ(*s.field("speaker")->text_prefix, "A");
+  EXPECT_EQ(*s.field("country")->filter_prefix, "XC");
+  EXPECT_EQ(s.field("date")->value_slot, 0);
+  EXPECT_EQ(s.passages.max_words, 180u);
+  EXPECT_DOUBLE_EQ(s.ranking.k1, 1.2);
+  auto options = s.input_options();
+  EXPECT_EQ(options.json_keys.at("text"), "text");
+  EXPECT_EQ(options.defaults.at("lang"), "en");
+}
+
+TEST(Schema, FieldNamesForTheQueryParser) {
+  auto names = Schema::builtin().field_names();
+  for (const char* name : {"id", "title", "speaker", "country", "date", "source", "lang"})
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  EXPECT_EQ(std::find(names.begin(), names.end(), "text"), names.end());
+}
+
+const char* kMinimal = R"(
+format = 1
+[[field]]
+name = "id"
+role = "id"
+filter = "XID"
+value_slot = 1
+[[field]]
+name = "text"
+role = "body"
+text = ""
+)";
+
+TEST(Schema, MinimalSchemaParses) {
+  Schema s = Schema::parse(kMinimal, "minimal.toml");
+  EXPECT_EQ(s.fields.size(), 2u);
+  EXPECT_EQ(s.toml, kMinimal);
+}
+
+struct BadSchema {
+  const char* name;
+  std::string toml;
+  const char* expected;  // substring of the error
+};
+
+class SchemaErrors : public ::testing::TestWithParam<BadSchema> {};
+
+TEST_P(SchemaErrors, RefusedWithClearMessage) {
+  try {
+    Schema::parse(GetParam().toml, "bad.toml");
+    FAIL() << "accepted: " << GetParam().toml;
+  } catch (const SchemaError& e) {
+    EXPECT_NE(std::string(e.what()).find(GetParam().expected), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, SchemaErrors,
+    ::testing::Values(
+        BadSchema{"syntax", "format = ", "bad.toml:1"},
+        BadSchema{"future_format", std::regex_replace(kMinimal, std::regex("format = 1"), "format = 2"),
+                  "a newer version of polsearch is needed"},
+        BadSchema{"no_fields", "format = 1\n", "no [[field]]"},
+        BadSchema{"unknown_key", std::string(kMinimal) + "[[field]]\nname = \"x\"\ncolour = 1\n",
+                  "unknown key 'colour'"},
+        BadSchema{"duplicate_prefix",
+                  std::string(kMinimal) + "[[field]]\nname = \"x\"\nfilter = \"XID\"\n",
+                  "prefix 'XID' is used twice"},
+        BadSchema{"reserved_prefix", std::string(kMinimal) + "[[field]]\nname = \"x\"\ntext = \"Z\"\n",
+                  "reserved"},
+        BadSchema{"lowercase_prefix",
+                  std::string(kMinimal) + "[[field]]\nname = \"x\"\nfilter = \"x\"\n",
+                  "capital letters"},
+        BadSchema{"duplicate_slot",
+                  std::string(kMinimal) + "[[field]]\nname = \"x\"\nfilter = \"XX\"\nvalue_slot = 1\n",
+                  "value slot 1 is used twice"},
+        BadSchema{"no_body", "[[field]]\nname = \"id\"\nrole = \"id\"\nfilter = \"XID\"\nvalue_slot = 1\n",
+                  "role = \"body\""},
+        BadSchema{"bad_b", std::string(kMinimal) + "[ranking]\nb = 2.0\n", "0 <= b <= 1"},
+        BadSchema{"bad_passages", std::string(kMinimal) + "[passages]\nmin_words = 50\nmax_words = 10\n",
+                  "min_words <= max_words"}),
+    [](const auto& info) { return info.param.name; });
+
+struct DateCase {
+  const char* input;
+  const char* expected;  // "" = not a date
+};
+
+class DateNormalisation : public ::testing::TestWithParam<DateCase> {};
+
+TEST_P(DateNormalisation, ToSortableForm) {
+  auto got = normalise_date(GetParam().input);
+  if (*GetParam().expected == 0) {
+    EXPECT_FALSE(got.has_value()) << *got;
+  } else {
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(*got, GetParam().expected);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, DateNormalisation,
+                         ::testing::Values(DateCase{"2022", "20220000"},
+                                           DateCase{"2022-03", "20220300"},
+                                           DateCase{"2022-03-05", "20220305"},
+                                           DateCase{"1789/04/30", "17890430"},
+                                           DateCase{"22", ""}, DateCase{"2022-13", ""},
+                                           DateCase{"2022-02-32", ""}, DateCase{"circa 1950", ""},
+                                           DateCase{"2022-03-05T10:00", ""}, DateCase{"", ""}),
+                         [](const auto& info) { return "case" + std::to_string(info.index); });
+
+}  // namespace
+}  // namespace polsearch
