@@ -193,6 +193,7 @@ int main(int argc, char** argv) {
     }
 
     // Inputs, read before anything is timed.
+    std::string started = utc_now();
     std::string load_start = loadavg();
     auto t0 = std::chrono::steady_clock::now();
     bench::Corpus corpus;
@@ -259,7 +260,7 @@ int main(int argc, char** argv) {
                   static_cast<double>(corpus.bytes()) / 1e6);
     utsname un{};
     uname(&un);
-    report.meta.push_back({"run", utc_now()});
+    report.meta.push_back({"run", started});
     report.meta.push_back({"machine", std::string(un.machine) + " " + un.release + ", " +
                                           std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) +
                                           " CPUs online, load " + load_start + " at start, " +

@@ -19,16 +19,20 @@ using Clock = std::chrono::steady_clock;
 
 std::string human_duration(double seconds) {
   char buf[32];
-  if (seconds < 60) std::snprintf(buf, sizeof buf, "%.0fs", seconds);
-  else if (seconds < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", int(seconds) / 60, int(seconds) % 60);
-  else std::snprintf(buf, sizeof buf, "%dh%02dm", int(seconds) / 3600, int(seconds) % 3600 / 60);
+  if (seconds < 60)
+    std::snprintf(buf, sizeof buf, "%.0fs", seconds);
+  else if (seconds < 3600)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", int(seconds) / 60, int(seconds) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%dh%02dm", int(seconds) / 3600, int(seconds) % 3600 / 60);
   return buf;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Index policy statements (JSON Lines, .jsonl.gz, .txt, .md; files, folders or - for stdin)"};
+  CLI::App app{
+      "Index policy statements (JSON Lines, .jsonl.gz, .txt, .md; files, folders or - for stdin)"};
   app.footer(
       "Exit status: 0 all indexed; 1 finished, but some records or files were skipped\n"
       "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
@@ -38,7 +42,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs, deletes;
   double commit_mb = 32;
   bool quiet = false;
-  app.add_option("--db", db_path, "Database folder (created if missing)")->required()->envname("POLSEARCH_DB");
+  app.add_option("--db", db_path, "Database folder (created if missing)")
+      ->required()
+      ->envname("POLSEARCH_DB");
   app.add_option("--schema", schema_path,
                  "Schema TOML for a new database (default: the built-in schema/policy.toml)")
       ->check(CLI::ExistingFile);
@@ -46,7 +52,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--delete", deletes, "Remove the statement with this id (repeatable)");
-  app.add_option("--progress", progress, "Progress line on stderr: auto (on a terminal), always, never")
+  app.add_option("--progress", progress,
+                 "Progress line on stderr: auto (on a terminal), always, never")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", quiet, "Only errors and warnings, no summary");
@@ -111,9 +118,10 @@ int main(int argc, char** argv) {
       double seconds = std::chrono::duration<double>(now - started).count();
       uint64_t statements = s.added + s.replaced;
       char line[200];
-      int n = std::snprintf(line, sizeof line, "%llu statements, %llu passages, %.0f st/s, %.1f MB/s",
-                            (unsigned long long)statements, (unsigned long long)s.passages,
-                            statements / seconds, p.bytes_read / seconds / 1e6);
+      int n =
+          std::snprintf(line, sizeof line, "%llu statements, %llu passages, %.0f st/s, %.1f MB/s",
+                        (unsigned long long)statements, (unsigned long long)s.passages,
+                        statements / seconds, p.bytes_read / seconds / 1e6);
       if (total_bytes > 0 && p.bytes_read > 0 && n > 0) {
         double fraction = double(p.bytes_read) / double(total_bytes);
         std::snprintf(line + n, sizeof line - n, ", %.0f%%, ETA %s", fraction * 100,

@@ -39,20 +39,23 @@ int main(int argc, char** argv) {
   app.add_option("--db", db_path, "Database folder")->required()->envname("POLSEARCH_DB");
   app.add_option("-n,--limit", options.limit, "Passages to show")->capture_default_str();
   app.add_option("--offset", options.offset, "Skip this many passages (paging)");
-  auto* per_doc_opt =
-      app.add_option("--per-doc", per_doc, "At most K passages per statement (0 = no limit; default from schema)");
+  auto* per_doc_opt = app.add_option(
+      "--per-doc", per_doc, "At most K passages per statement (0 = no limit; default from schema)");
   app.add_option("--format", format, "text or json (JSON Lines)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--color", color, "Bold highlights: auto (on a terminal), always, never")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  app.add_option("--k1", k1, "BM25 k1 for this query (default from schema)")->check(CLI::NonNegativeNumber);
-  app.add_option("--b", b, "BM25 b for this query (default from schema)")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--k1", k1, "BM25 k1 for this query (default from schema)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--b", b, "BM25 b for this query (default from schema)")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--lang", language, "Query language for stemming (default from schema)");
   app.add_option("--time-limit", options.time_limit_seconds,
                  "Stop matching after this many seconds (0 = none)");
-  app.add_option("query", words, "The query (several arguments are joined with spaces)")->required();
+  app.add_option("query", words, "The query (several arguments are joined with spaces)")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,8 +77,9 @@ int main(int argc, char** argv) {
       polsearch::print_json(std::cout, result);
     } else {
       bool ansi = color == "always" || (color == "auto" && isatty(1));
-      polsearch::print_text(std::cout, result,
-                            ansi ? polsearch::HighlightStyle::Ansi : polsearch::HighlightStyle::Markers);
+      polsearch::print_text(
+          std::cout, result,
+          ansi ? polsearch::HighlightStyle::Ansi : polsearch::HighlightStyle::Markers);
     }
     std::cout.flush();
     return polsearch::kExitOk;

@@ -42,16 +42,13 @@ DocumentBuilder::DocumentBuilder(const Schema& schema)
       splitter_(schema.passages) {}
 
 void DocumentBuilder::add_text_terms(Xapian::Document& doc, std::string_view text,
-                                     const std::string& prefix, unsigned weight,
+                                     const std::string& prefix, unsigned weight, bool positional,
                                      bool index_acronyms, uint32_t first_position) {
   tokens_.clear();
   compounds_.clear();
   analyzer_.analyze(text, tokens_, &compounds_, first_position);
   const std::string stem_prefix = std::string(terms::kStem) + prefix;
   std::string term;
-  // Positions cost most of an index's size and write time; metadata fields (repeated
-  // on every passage) go without, so their phrases are matched as all-words queries.
-  const bool positional = prefix.empty();
   for (const Token& t : tokens_) {
     term.assign(prefix).append(t.form);
     if (positional)
@@ -85,7 +82,10 @@ void DocumentBuilder::add_text_terms(Xapian::Document& doc, std::string_view tex
   }
 }
 
-void DocumentBuilder::add_field_terms(Xapian::Document& doc, const Statement& statement) {
+void DocumentBuilder::add_passage_fields(Xapian::Document& doc, const Statement& statement) {
+  // Only what matching and facets need per passage: filter terms and values.
+  // Analysed metadata text (title, speaker) lives on the statement record, once per
+  // statement instead of once per passage.
   for (const FieldSpec& f : schema_.fields) {
     if (f.role == FieldRole::Body) continue;
     const std::string* raw = statement.get(f.name);
@@ -94,12 +94,6 @@ void DocumentBuilder::add_field_terms(Xapian::Document& doc, const Statement& st
     if (value.empty()) continue;
     if (f.role == FieldRole::Date) {
       if (auto date = normalise_date(value)) {
-        if (f.filter_prefix) {
-          if (date->substr(6) != "00") add_boolean(doc, *f.filter_prefix + *date);
-          if (date->substr(4, 2) != "00")
-            add_boolean(doc, std::string(terms::kMonth) + date->substr(0, 6));
-          add_boolean(doc, std::string(terms::kYear) + date->substr(0, 4));
-        }
         if (f.value_slot >= 0) doc.add_value(f.value_slot, *date);
         if (f.year_slot >= 0) doc.add_value(f.year_slot, date->substr(0, 4));
       }
@@ -107,12 +101,20 @@ void DocumentBuilder::add_field_terms(Xapian::Document& doc, const Statement& st
     }
     if (f.filter_prefix) add_boolean(doc, *f.filter_prefix + f.normalise_filter_value(value));
     if (f.value_slot >= 0) doc.add_value(f.value_slot, value);
-    if (f.text_prefix) {
-      // Field text gets its own position space per prefix; start past 0 so that
-      // default-search copies never touch body positions of the same passage.
-      add_text_terms(doc, value, *f.text_prefix, f.weight, false, 0);
-      if (f.default_search) add_text_terms(doc, value, "", f.weight, false, 1000000);
-    }
+    // Fields searched by default (a BEIR title) count as passage words, placed
+    // far past the body's positions so phrases never straddle the two.
+    if (f.text_prefix && f.default_search)
+      add_text_terms(doc, value, "", f.weight, false, false, 1000000);
+  }
+}
+
+void DocumentBuilder::add_record_fields(Xapian::Document& doc, const Statement& statement) {
+  for (const FieldSpec& f : schema_.fields) {
+    if (f.role == FieldRole::Body || !f.text_prefix) continue;
+    const std::string* raw = statement.get(f.name);
+    if (!raw) continue;
+    std::string value = trim(*raw);
+    if (!value.empty()) add_text_terms(doc, value, *f.text_prefix, f.weight, true, false, 0);
   }
 }
 
@@ -154,13 +156,12 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
     // Statement-level terms and values go on every passage. (Xapian::Document is a
     // shared handle, so a template copied by assignment would alias one document.)
     Xapian::Document doc;
-    add_field_terms(doc, statement);
+    add_passage_fields(doc, statement);
     add_boolean(doc, membership);
     doc.add_value(id_field.value_slot, out.id);
     std::string_view passage_text(text->data() + p.start, p.end - p.start);
-    add_text_terms(doc, passage_text, "", body_field.weight, true, 0);
+    add_text_terms(doc, passage_text, "", body_field.weight, true, true, 0);
     for (auto& c : compounds_) all_compounds.push_back(std::move(c));
-    add_boolean(doc, terms::passage_unique(out.id, p.ordinal));
     PassageData meta{p.ordinal, p.start, p.end, 0, 0};
     // Character (code point) offsets for display; counted incrementally.
     chars_before +=
@@ -188,6 +189,8 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   out.record.add_boolean_term(std::string(terms::kUnique) + out.id);
   out.record.add_boolean_term(membership);
   out.record.add_boolean_term(std::string(terms::kRecordType));
+  out.record.add_value(id_field.value_slot, out.id);
+  add_record_fields(out.record, statement);
   return out;
 }
 

@@ -41,8 +41,10 @@ class DocumentBuilder {
 
  private:
   void add_text_terms(Xapian::Document& doc, std::string_view text, const std::string& prefix,
-                      unsigned weight, bool positional_acronyms, uint32_t first_position);
-  void add_field_terms(Xapian::Document& doc, const Statement& statement);
+                      unsigned weight, bool positional, bool index_acronyms,
+                      uint32_t first_position);
+  void add_passage_fields(Xapian::Document& doc, const Statement& statement);
+  void add_record_fields(Xapian::Document& doc, const Statement& statement);
 
   const Schema& schema_;
   Analyzer analyzer_;
@@ -52,15 +54,15 @@ class DocumentBuilder {
 };
 
 struct IndexStats {
-  uint64_t added = 0;      // statements new to the database
-  uint64_t replaced = 0;   // statements that replaced an earlier version
-  uint64_t skipped = 0;    // records reported and not indexed
+  uint64_t added = 0;     // statements new to the database
+  uint64_t replaced = 0;  // statements that replaced an earlier version
+  uint64_t skipped = 0;   // records reported and not indexed
   uint64_t deleted = 0;
   uint64_t passages = 0;
-  uint64_t errors = 0;     // errors reported (bad records, unreadable files)
+  uint64_t errors = 0;  // errors reported (bad records, unreadable files)
   uint64_t warnings = 0;
   uint64_t commits = 0;
-  uint64_t bytes = 0;      // statement text bytes indexed
+  uint64_t bytes = 0;  // statement text bytes indexed
 };
 
 struct IndexerOptions {

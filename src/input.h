@@ -36,13 +36,14 @@ struct InputRecord {
 struct InputError {
   SourceLocation where;
   std::string message;  // one line, no trailing newline, e.g. "invalid JSON at column 17: ..."
-  bool fatal_for_file = false;  // the rest of this file could not be read (truncated gzip, I/O error)
+  bool fatal_for_file =
+      false;  // the rest of this file could not be read (truncated gzip, I/O error)
 };
 
 struct InputProgress {
-  uint64_t bytes_read = 0;    // bytes consumed from the input files (compressed size for .gz),
-                              // so it can be compared with total_bytes
-  uint64_t total_bytes = 0;   // sum of the input files' sizes; 0 if unknown (stdin)
+  uint64_t bytes_read = 0;   // bytes consumed from the input files (compressed size for .gz),
+                             // so it can be compared with total_bytes
+  uint64_t total_bytes = 0;  // sum of the input files' sizes; 0 if unknown (stdin)
 };
 
 struct InputCallbacks {

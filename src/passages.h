@@ -14,9 +14,9 @@ struct PassageBounds {
 };
 
 struct Passage {
-  uint32_t ordinal = 0;        // 0, 1, 2, ... in text order
-  uint32_t start = 0, end = 0; // byte offsets [start, end) into the statement text;
-                               // trimmed of surrounding whitespace
+  uint32_t ordinal = 0;         // 0, 1, 2, ... in text order
+  uint32_t start = 0, end = 0;  // byte offsets [start, end) into the statement text;
+                                // trimmed of surrounding whitespace
 };
 
 class PassageSplitter {

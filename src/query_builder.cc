@@ -276,15 +276,38 @@ QueryBuilder::Part QueryBuilder::build_field(const QueryNode& node, const FieldS
     const std::string& prefix = *field.text_prefix;
     std::string label = node.field + ":" + node.text;
     // Field words are not highlighted in the passage body: they matched metadata.
-    if (tokens.size() == 1)
-      return {word_query(tokens[0], prefix, node.kind == K::Phrase, label, out, false)};
-    // Metadata fields are indexed without positions (see DocumentBuilder), so a
-    // phrase there means all of its words.
-    std::vector<Q> words;
-    for (auto& t : tokens) words.push_back(word_query(t, prefix, true, label, out, false));
-    return {and_of(words)};
+    BuiltQuery scratch;
+    Q on_records =
+        tokens.size() == 1
+            ? word_query(tokens[0], prefix, node.kind == K::Phrase, label, scratch, false)
+            : sequence_query(tokens, compounds, prefix, label, scratch, false);
+    return {statements_matching(on_records, node), true, field.name, false};
   }
   throw QuerySyntaxError(node.offset, "field '" + field.name + "' cannot be searched that way");
+}
+
+Xapian::Query QueryBuilder::statements_matching(const Xapian::Query& on_records,
+                                                const QueryNode& node) {
+  // Metadata text (title, speaker) is indexed once, on each statement record. Find
+  // the statements it matches, then filter passages by their membership terms.
+  const FieldSpec& id_field = schema_.role(FieldRole::Id);
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(Q(Q::OP_FILTER, on_records, Q(std::string(terms::kRecordType))));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  Xapian::MSet records = enquire.get_mset(0, options_.max_field_statements + 1);
+  if (records.size() > options_.max_field_statements)
+    throw QuerySyntaxError(node.offset, "'" + node.field + ":" + node.text +
+                                            "' matches more than " +
+                                            std::to_string(options_.max_field_statements) +
+                                            " statements; make it more specific");
+  std::vector<Q> members;
+  for (auto it = records.begin(); it != records.end(); ++it) {
+    std::string id = it.get_document().get_value(id_field.value_slot);
+    members.emplace_back(*id_field.filter_prefix + id_field.normalise_filter_value(id));
+  }
+  if (members.empty()) return Q::MatchNothing;
+  return Q(Q::OP_OR, members.begin(), members.end());
 }
 
 QueryBuilder::Part QueryBuilder::build_range(const QueryNode& node, BuiltQuery&) {

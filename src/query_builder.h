@@ -46,6 +46,7 @@ struct QueryBuilderOptions {
   double exact_boost = 0.25;
   bool all_terms_first = true;
   unsigned max_wildcard_expansion = 512;
+  unsigned max_field_statements = 50000;  // speaker:/title: may select at most this many statements
 };
 
 class QueryBuilder {
@@ -80,6 +81,7 @@ class QueryBuilder {
                                const std::vector<Compound>& compounds, const std::string& prefix,
                                const std::string& label, BuiltQuery& out, bool highlight);
   Xapian::Query combine_filters(std::vector<Part>& filters);
+  Xapian::Query statements_matching(const Xapian::Query& on_records, const QueryNode& node);
 
   const Xapian::Database& db_;
   const Schema& schema_;

@@ -74,7 +74,7 @@ struct Schema {
   const FieldSpec& role(FieldRole role) const;  // throws if the schema lacks it
   const FieldSpec* find_role(FieldRole role) const;
   std::vector<std::string> field_names() const;  // for the query parser
-  InputOptions input_options() const;             // json keys, required fields, defaults
+  InputOptions input_options() const;            // json keys, required fields, defaults
 };
 
 // Normalises a date value ("2022", "2022-03", "2022-03-05", also "2022/03/05") to

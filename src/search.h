@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "analyzer.h"
 #include "database.h"
@@ -29,11 +29,11 @@ struct SearchOptions {
 };
 
 struct Hit {
-  unsigned rank = 0;  // 1-based
-  double score = 0;   // BM25 score (the all-words bonus removed)
-  bool all_terms = false;  // matched every bare word (ranked in the first tier)
-  std::string doc_id;      // statement id
-  uint32_t passage = 0;    // passage ordinal within the statement
+  unsigned rank = 0;                      // 1-based
+  double score = 0;                       // BM25 score (the all-words bonus removed)
+  bool all_terms = false;                 // matched every bare word (ranked in the first tier)
+  std::string doc_id;                     // statement id
+  uint32_t passage = 0;                   // passage ordinal within the statement
   uint64_t char_start = 0, char_end = 0;  // passage offsets in the statement text (code points)
   std::string text;                       // passage text
   std::vector<HighlightSpan> highlights;  // byte offsets into text

@@ -2,28 +2,22 @@
 // Everything here is part of the on-disk format (see ARCHITECTURE.md).
 #pragma once
 
-#include <string>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace polsearch::terms {
 
-inline constexpr std::string_view kUnique = "Q";         // Q<id> record, Q<id>#<n> passage
-inline constexpr std::string_view kStem = "Z";           // Z<prefix><stem>, no positions
-inline constexpr std::string_view kAcronym = "XU";       // XU<form>: written US / U.S. / NATO
+inline constexpr std::string_view kUnique = "Q";    // Q<id>: the statement record
+inline constexpr std::string_view kStem = "Z";      // Z<prefix><stem>, no positions
+inline constexpr std::string_view kAcronym = "XU";  // XU<form>: written US / U.S. / NATO
 inline constexpr std::string_view kRecordType = "XTstatement";  // the statement record
-inline constexpr std::string_view kMonth = "M";          // M<YYYYMM> (omega convention)
-inline constexpr std::string_view kYear = "Y";           // Y<YYYY>
-inline constexpr std::string_view kCompoundKey = "-";    // synonym key -<joined> -> "<part> <part>"
+inline constexpr std::string_view kCompoundKey = "-";  // synonym key -<joined> -> "<part> <part>"
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaFormat = "polsearch:format";
 inline constexpr std::string_view kMetaSchema = "polsearch:schema";
 inline constexpr std::string_view kMetaWriter = "polsearch:writer";  // program version that wrote
-
-inline std::string passage_unique(const std::string& id, unsigned ordinal) {
-  return std::string(kUnique) + id + "#" + std::to_string(ordinal);
-}
 
 }  // namespace polsearch::terms
 

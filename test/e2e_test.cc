@@ -2,8 +2,8 @@
 // hand-made inputs, and on a slice of the real corpora in ../shared.
 #include <zlib.h>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "terms.h"
 #include "test_support.h"
@@ -41,8 +41,10 @@ Results search(const std::string& db, const std::string& query,
   std::string line;
   while (std::getline(lines, line)) {
     json j = json::parse(line);
-    if (j["type"] == "hit") r.hits.push_back(j);
-    else r.summary = j;
+    if (j["type"] == "hit")
+      r.hits.push_back(j);
+    else
+      r.summary = j;
   }
   return r;
 }
@@ -151,10 +153,13 @@ TEST_F(Samples, AllWordsFirstThenPartialMatches) {
   bool seen_partial = false;
   for (auto& hit : r.hits) {
     std::string text = lower(hit["text"]);
-    bool both = text.find("backstop") != std::string::npos && text.find("israel") != std::string::npos;
+    bool both =
+        text.find("backstop") != std::string::npos && text.find("israel") != std::string::npos;
     EXPECT_EQ(hit["all_terms"].get<bool>(), both) << text;
-    if (!both) seen_partial = true;
-    else EXPECT_FALSE(seen_partial) << "a passage with both words ranked below a partial match";
+    if (!both)
+      seen_partial = true;
+    else
+      EXPECT_FALSE(seen_partial) << "a passage with both words ranked below a partial match";
   }
   EXPECT_TRUE(seen_partial);
 }
@@ -170,8 +175,7 @@ TEST_F(Samples, FiltersAndExclusion) {
   EXPECT_TRUE(none.hits.empty());
   auto excluded = search(db(), "backstop -Israel", {"--per-doc", "0"});
   ASSERT_FALSE(excluded.hits.empty());
-  for (auto& hit : excluded.hits)
-    EXPECT_EQ(lower(hit["text"]).find("israel"), std::string::npos);
+  for (auto& hit : excluded.hits) EXPECT_EQ(lower(hit["text"]).find("israel"), std::string::npos);
 }
 
 TEST_F(Samples, PerDocLimitsPassagesPerStatement) {
@@ -257,7 +261,8 @@ TEST(Indexing, DeleteRemovesAStatement) {
   TempDir dir;
   std::string db = dir.str() + "/db";
   ASSERT_EQ(index_into(db, {kSamples}).exit_status, 0);
-  auto r = run_command({indexer_path(), "--db", db, "--delete", "seed-zelenskyy-security-guarantees"});
+  auto r =
+      run_command({indexer_path(), "--db", db, "--delete", "seed-zelenskyy-security-guarantees"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_TRUE(search(db, "backstop").hits.empty());
   auto missing = run_command({indexer_path(), "--db", db, "--delete", "no-such-id"});
@@ -336,8 +341,9 @@ TEST(Corpus, SliceOfBothCorporaIndexesAndFilters) {
   REQUIRE_SHARED("corpus/ungdc/docs.jsonl.gz");
   REQUIRE_SHARED("corpus/us-presidential-speeches/docs.jsonl.gz");
   TempDir dir;
-  std::string input = corpus_slice(shared_dir() / "corpus/ungdc/docs.jsonl.gz", 150) +
-                      corpus_slice(shared_dir() / "corpus/us-presidential-speeches/docs.jsonl.gz", 60);
+  std::string input =
+      corpus_slice(shared_dir() / "corpus/ungdc/docs.jsonl.gz", 150) +
+      corpus_slice(shared_dir() / "corpus/us-presidential-speeches/docs.jsonl.gz", 60);
   std::string db = dir.str() + "/db";
   auto r = index_into(db, {"-"}, input);
   ASSERT_EQ(r.exit_status, 0) << r.err;

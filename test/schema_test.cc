@@ -19,6 +19,7 @@ TEST(Schema, BuiltinDeclaresEveryStatementField) {
   EXPECT_EQ(s.field("title")->weight, 2u);
   EXPECT_EQ(*s.field("speaker")->text_prefix, "A");
   EXPECT_EQ(*s.field("country")->filter_prefix, "XC");
+  EXPECT_FALSE(s.field("date")->is_filter());
   EXPECT_EQ(s.field("date")->value_slot, 0);
   EXPECT_EQ(s.passages.max_words, 180u);
   EXPECT_DOUBLE_EQ(s.ranking.k1, 1.2);
@@ -74,7 +75,8 @@ INSTANTIATE_TEST_SUITE_P(
     Table, SchemaErrors,
     ::testing::Values(
         BadSchema{"syntax", "format = ", "bad.toml:1"},
-        BadSchema{"future_format", std::regex_replace(kMinimal, std::regex("format = 1"), "format = 2"),
+        BadSchema{"future_format",
+                  std::regex_replace(kMinimal, std::regex("format = 1"), "format = 2"),
                   "a newer version of polsearch is needed"},
         BadSchema{"no_fields", "format = 1\n", "no [[field]]"},
         BadSchema{"unknown_key", std::string(kMinimal) + "[[field]]\nname = \"x\"\ncolour = 1\n",
@@ -82,18 +84,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadSchema{"duplicate_prefix",
                   std::string(kMinimal) + "[[field]]\nname = \"x\"\nfilter = \"XID\"\n",
                   "prefix 'XID' is used twice"},
-        BadSchema{"reserved_prefix", std::string(kMinimal) + "[[field]]\nname = \"x\"\ntext = \"Z\"\n",
-                  "reserved"},
+        BadSchema{"reserved_prefix",
+                  std::string(kMinimal) + "[[field]]\nname = \"x\"\ntext = \"Z\"\n", "reserved"},
         BadSchema{"lowercase_prefix",
                   std::string(kMinimal) + "[[field]]\nname = \"x\"\nfilter = \"x\"\n",
                   "capital letters"},
-        BadSchema{"duplicate_slot",
-                  std::string(kMinimal) + "[[field]]\nname = \"x\"\nfilter = \"XX\"\nvalue_slot = 1\n",
-                  "value slot 1 is used twice"},
-        BadSchema{"no_body", "[[field]]\nname = \"id\"\nrole = \"id\"\nfilter = \"XID\"\nvalue_slot = 1\n",
+        BadSchema{
+            "duplicate_slot",
+            std::string(kMinimal) + "[[field]]\nname = \"x\"\nfilter = \"XX\"\nvalue_slot = 1\n",
+            "value slot 1 is used twice"},
+        BadSchema{"no_body",
+                  "[[field]]\nname = \"id\"\nrole = \"id\"\nfilter = \"XID\"\nvalue_slot = 1\n",
                   "role = \"body\""},
         BadSchema{"bad_b", std::string(kMinimal) + "[ranking]\nb = 2.0\n", "0 <= b <= 1"},
-        BadSchema{"bad_passages", std::string(kMinimal) + "[passages]\nmin_words = 50\nmax_words = 10\n",
+        BadSchema{"bad_passages",
+                  std::string(kMinimal) + "[passages]\nmin_words = 50\nmax_words = 10\n",
                   "min_words <= max_words"}),
     [](const auto& info) { return info.param.name; });
 
@@ -118,9 +123,9 @@ INSTANTIATE_TEST_SUITE_P(Table, DateNormalisation,
                          ::testing::Values(DateCase{"2022", "20220000"},
                                            DateCase{"2022-03", "20220300"},
                                            DateCase{"2022-03-05", "20220305"},
-                                           DateCase{"1789/04/30", "17890430"},
-                                           DateCase{"22", ""}, DateCase{"2022-13", ""},
-                                           DateCase{"2022-02-32", ""}, DateCase{"circa 1950", ""},
+                                           DateCase{"1789/04/30", "17890430"}, DateCase{"22", ""},
+                                           DateCase{"2022-13", ""}, DateCase{"2022-02-32", ""},
+                                           DateCase{"circa 1950", ""},
                                            DateCase{"2022-03-05T10:00", ""}, DateCase{"", ""}),
                          [](const auto& info) { return "case" + std::to_string(info.index); });
 

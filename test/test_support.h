@@ -27,13 +27,13 @@ std::filesystem::path shared_dir();
 
 // For tests that need ../shared: fails loudly when $CI is set and it is missing,
 // otherwise skips with a message. Use as: REQUIRE_SHARED(path_inside_shared);
-#define REQUIRE_SHARED(relative)                                                          \
-  do {                                                                                    \
-    auto _p = ::polsearch::testing::shared_dir();                                         \
-    if (_p.empty() || !std::filesystem::exists(_p / (relative))) {                       \
+#define REQUIRE_SHARED(relative)                                                                  \
+  do {                                                                                            \
+    auto _p = ::polsearch::testing::shared_dir();                                                 \
+    if (_p.empty() || !std::filesystem::exists(_p / (relative))) {                                \
       if (std::getenv("CI")) FAIL() << "CI is set but ../shared/" << (relative) << " is missing"; \
-      GTEST_SKIP() << "../shared/" << (relative) << " not found; skipping";              \
-    }                                                                                     \
+      GTEST_SKIP() << "../shared/" << (relative) << " not found; skipping";                       \
+    }                                                                                             \
   } while (0)
 
 struct CommandResult {

@@ -48,7 +48,7 @@ std::string format_value(double v, int precision) {
   size_t dot = s.find('.');
   size_t int_end = dot == std::string::npos ? s.size() : dot;
   size_t int_start = (s[0] == '-') ? 1 : 0;
-  if (int_end - int_start > 4) {
+  if (int_end - int_start > 3) {
     for (size_t i = int_end; i > int_start + 3; i -= 3) s.insert(i - 3, ",");
   }
   return s;
