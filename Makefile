@@ -2,7 +2,7 @@
 #   make demo   install missing packages, build, index samples/, run the sample queries
 #   make test   install missing packages, build, run every test
 # Other targets: deps, build, sanitize (ASan + UBSan build running the whole suite),
-# bench, format, clean.
+# fuzz (libFuzzer targets, FUZZ_SECONDS each), bench, format, clean.
 
 # Every Debian package the build, tests and benchmarks need. `deps` installs the
 # missing ones, so a fresh Debian 12 machine needs nothing else.
@@ -10,14 +10,19 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             libxapian-dev xapian-tools libicu-dev zlib1g-dev \
             libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
-            libsqlite3-dev sqlite3 clang-format
+            libsqlite3-dev sqlite3 xapian-omega clang-format
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD := build/release
 DEMO_DB := build/demo-db
 
-.PHONY: all deps build demo test sanitize bench format clean
+# libFuzzer needs clang and its runtime; only `make fuzz` installs them.
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build demo test sanitize fuzz bench format clean
 
 all: build
 
@@ -53,6 +58,23 @@ sanitize: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+
+# Builds the libFuzzer targets (fuzz/, preset `fuzz`) and runs each for FUZZ_SECONDS,
+# starting from the seeds in fuzz/corpus/<target>; new inputs collect in
+# build/fuzz/corpus/<target>, crashes in build/fuzz/artifacts/.
+fuzz:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(FUZZ_PACKAGES)"
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	@mkdir -p build/fuzz/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2560 \
+	    -max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$t- \
+	    build/fuzz/corpus/$$t fuzz/corpus/$$t 2>build/fuzz/$$t.log || { tail -60 build/fuzz/$$t.log; exit 1; }; \
+	  grep -E "^stat::(number_of_executed_units|peak_rss_mb)|^Done" build/fuzz/$$t.log; \
+	done
 
 bench: build
 	$(BUILD)/bench/compare

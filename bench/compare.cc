@@ -25,6 +25,7 @@
 #include "lib/engine.h"
 #include "lib/harness.h"
 #include "lib/peers.h"
+#include "lib/polsearch_engine.h"
 #include "lib/report.h"
 
 #ifndef BENCH_REPO_ROOT
@@ -59,7 +60,7 @@ std::vector<EngineEntry> engine_registry() {
          return bench::program_available(p) ? std::string()
                                             : p + " not found (Debian package xapian-omega)";
        }},
-      // {"polsearch", [](const std::string&) { return bench::make_polsearch(); }},
+      {"polsearch", [](const std::string&) { return bench::make_polsearch(2); }},
   };
 }
 

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "check.h"
 #include "database.h"
 #include "exit_status.h"
 #include "indexing.h"
@@ -37,10 +38,12 @@ int main(int argc, char** argv) {
       "Exit status: 0 all indexed; 1 finished, but some records or files were skipped\n"
       "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
       "schema error; 3 database error (cannot open or create, locked, other schema, too\n"
-      "new); 4 failed during indexing (the database keeps its last commit).");
+      "new); 4 failed during indexing (the database keeps its last commit); 5 --check found\n"
+      "problems.");
   std::string db_path, schema_path, progress = "auto";
   std::vector<std::string> inputs, deletes;
-  double commit_mb = 32;
+  double commit_mb = 2;
+  unsigned jobs = 1;
   bool quiet = false;
   app.add_option("--db", db_path, "Database folder (created if missing)")
       ->required()
@@ -52,20 +55,38 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--delete", deletes, "Remove the statement with this id (repeatable)");
+  app.add_option("-j,--jobs", jobs,
+                 "Build a NEW database with this many threads (shards merged at the end; a "
+                 "crash then loses the whole run). Ignored for a database that has documents")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  double wait_seconds = 0;
+  app.add_option("--wait", wait_seconds,
+                 "If another indexer holds the database, wait up to this many seconds for it "
+                 "(default: stop at once with exit status 3)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--progress", progress,
                  "Progress line on stderr: auto (on a terminal), always, never")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", quiet, "Only errors and warnings, no summary");
   app.add_option("inputs", inputs, "Files, folders, or - for JSON Lines on stdin");
+  // --check: verify the database and exit (0 clean, 5 problems found); see src/check.h.
+  bool check = false;
+  app.add_flag("--check", check,
+               "Check the database (Xapian structure, passage counts, metadata) and exit: 0 "
+               "clean, 5 problems found");
   try {
     app.parse(argc, argv);
-    if (inputs.empty() && deletes.empty())
+    if (check && !(inputs.empty() && deletes.empty()))
+      throw CLI::ValidationError("--check", "takes no inputs and no --delete");
+    if (inputs.empty() && deletes.empty() && !check)
       throw CLI::ValidationError("INPUT", "give at least one input, or --delete ID");
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : polsearch::kExitUsage;
   }
+  if (check) return polsearch::run_check(db_path, std::cerr);
 
   std::unique_ptr<polsearch::Schema> schema;
   if (!schema_path.empty()) {
@@ -83,6 +104,8 @@ int main(int argc, char** argv) {
   try {
     polsearch::IndexerOptions options;
     options.commit_bytes = static_cast<uint64_t>(commit_mb * 1024 * 1024);
+    options.wait_seconds = wait_seconds;
+    options.jobs = jobs;
     polsearch::Indexer indexer(db_path, schema.get(), options);
     int status = polsearch::kExitOk;
     for (auto& id : deletes) {

@@ -393,7 +393,8 @@ TrecRun parse_run(std::string_view text, const std::string& source) {
     const auto& lines = lines_by_query[qid];
     std::vector<size_t> order(entries.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    // An init-capture: clang before 16 cannot capture a structured binding.
+    std::sort(order.begin(), order.end(), [&entries = entries](size_t a, size_t b) {
       int cmp = entries[a].docno.compare(entries[b].docno);
       return cmp != 0 ? cmp < 0 : a < b;
     });

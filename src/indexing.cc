@@ -1,8 +1,16 @@
 #include "indexing.h"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +42,41 @@ void add_boolean(Xapian::Document& doc, std::string term) {
   doc.add_boolean_term(term);
 }
 
+// Xapian's lock (fcntl, released when its holder dies, so never stale) does not
+// say who holds it; this file beside it does, for the "locked by" message.
+constexpr const char* kLockOwnerFile = "polsearch-indexer.pid";
+
+std::string read_lock_owner(const std::string& path) {
+  std::ifstream in(std::filesystem::path(path) / kLockOwnerFile);
+  std::string pid;
+  std::getline(in, pid);
+  return pid.find_first_not_of("0123456789") == std::string::npos ? pid : "";
+}
+
+void write_lock_owner(const std::string& path) {
+  std::ofstream out(std::filesystem::path(path) / kLockOwnerFile, std::ios::trunc);
+  out << getpid() << '\n';
+}
+
+// Candidates for spelling suggestions: words of letters only, neither tiny nor
+// absurdly long (numbers, references and OCR debris are no help there).
+bool worth_spelling(const std::string& form) {
+  if (form.size() < 3 || form.size() > 40) return false;
+  for (unsigned char c : form)
+    if (c < 0x80 && !std::isalpha(c)) return false;
+  return true;
+}
+
 }  // namespace
+
+void SpellingBatch::add(const std::unordered_map<std::string, uint32_t>& words) {
+  for (auto& [word, count] : words) pending_[word] += count;
+}
+
+void SpellingBatch::flush(Xapian::WritableDatabase& db) {
+  for (auto& [word, count] : pending_) db.add_spelling(word, count);
+  pending_.clear();
+}
 
 DocumentBuilder::DocumentBuilder(const Schema& schema)
     : schema_(schema),
@@ -161,6 +203,8 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
     doc.add_value(id_field.value_slot, out.id);
     std::string_view passage_text(text->data() + p.start, p.end - p.start);
     add_text_terms(doc, passage_text, "", body_field.weight, true, true, 0);
+    for (const Token& t : tokens_)
+      if (worth_spelling(t.form)) ++out.spellings[t.form];
     for (auto& c : compounds_) all_compounds.push_back(std::move(c));
     PassageData meta{p.ordinal, p.start, p.end, 0, 0};
     // Character (code point) offsets for display; counted incrementally.
@@ -200,10 +244,25 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
   // Only our own commits may flush: Xapian's automatic flush every 10,000
   // documents could otherwise commit half of a replaced statement.
   setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1);
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
   try {
-    db_ = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-  } catch (const Xapian::DatabaseLockError& e) {
-    throw DatabaseError(path + ": database is locked by another indexer (" + e.get_msg() + ")");
+    for (;;) {
+      try {
+        db_ = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        break;
+      } catch (const Xapian::DatabaseLockError& e) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+          std::string holder = read_lock_owner(path);
+          throw DatabaseError(
+              path + ": database is locked by another indexer" +
+              (holder.empty() ? "" : " (pid " + holder + ")") +
+              (options.wait_seconds > 0 ? "; gave up waiting" : "; use --wait to wait for it"));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+    write_lock_owner(path);
   } catch (const Xapian::DatabaseOpeningError& e) {
     throw DatabaseError(path + ": cannot open or create database: " + e.get_msg());
   } catch (const Xapian::DatabaseCorruptError& e) {
@@ -229,6 +288,8 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
 
 Indexer::~Indexer() {
   delete builder_;
+  std::error_code ec;
+  std::filesystem::remove(std::filesystem::path(path_) / kLockOwnerFile, ec);
   // A batch still open here belongs to a run that failed: discard it rather than
   // let the WritableDatabase destructor commit a half-written statement.
   try {
@@ -245,6 +306,7 @@ void Indexer::begin_batch() {
 
 void Indexer::commit() {
   if (!dirty_) return;
+  spelling_.flush(db_);
   db_.commit_transaction();  // throws on I/O errors: better a loud stop than a silent loss
   dirty_ = false;
   ++stats_.commits;
@@ -261,44 +323,65 @@ bool Indexer::remove(const std::string& id) {
   return true;
 }
 
-void Indexer::add(InputRecord&& record, const Callbacks& callbacks) {
-  StatementDocuments docs;
+bool Indexer::report_build(const InputRecord& record, StatementDocuments& docs,
+                           DocumentBuilder& builder, IndexStats& stats,
+                           const Callbacks& callbacks) {
   try {
-    docs = builder_->build(record.statement);
+    docs = builder.build(record.statement);
   } catch (const std::invalid_argument& e) {
-    ++stats_.skipped;
-    ++stats_.errors;
+    std::lock_guard<std::mutex> lock(report_mutex_);
+    ++stats.skipped;
+    ++stats.errors;
     if (callbacks.on_error) callbacks.on_error(record.where, e.what());
-    return;
+    return false;
   }
-  for (auto& w : docs.warnings) {
-    ++stats_.warnings;
-    if (callbacks.on_warning) callbacks.on_warning(record.where, w);
+  if (!docs.warnings.empty()) {
+    std::lock_guard<std::mutex> lock(report_mutex_);
+    for (auto& w : docs.warnings) {
+      ++stats.warnings;
+      if (callbacks.on_warning) callbacks.on_warning(record.where, w);
+    }
   }
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(docs.id);
+  return true;
+}
 
-  auto [it, first_time] = seen_ids_.try_emplace(docs.id, record.where);
-  if (!first_time) {
-    ++stats_.warnings;
-    if (callbacks.on_warning)
-      callbacks.on_warning(record.where, "id '" + docs.id + "' was also read at " +
-                                             it->second.str() + "; this record replaces it");
-    it->second = record.where;
-  }
-  begin_batch();
-  if (db_.term_exists(membership)) {
-    db_.delete_document(membership);
-    ++stats_.replaced;
-  } else {
-    ++stats_.added;
-  }
-  db_.add_document(docs.record);
-  for (auto& doc : docs.passages) db_.add_document(doc);
+void Indexer::note_duplicate(const InputRecord& record, const Callbacks& callbacks) {
+  std::string id = trim(record.statement.value(schema_.role(FieldRole::Id).name));
+  auto [it, first_time] = seen_ids_.try_emplace(id, record.where);
+  if (first_time) return;
+  std::lock_guard<std::mutex> lock(report_mutex_);
+  ++stats_.warnings;
+  if (callbacks.on_warning)
+    callbacks.on_warning(record.where, "id '" + id + "' was also read at " + it->second.str() +
+                                           "; this record replaces it");
+  it->second = record.where;
+}
+
+static bool write_statement(Xapian::WritableDatabase& db, const Schema& schema,
+                            const StatementDocuments& docs,
+                            std::unordered_set<std::string>& known_compounds) {
+  const FieldSpec& id_field = schema.role(FieldRole::Id);
+  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(docs.id);
+  // Deleting by the membership term removes every passage of the old version, so a
+  // shorter new version leaves nothing stale behind.
+  bool replaced = db.term_exists(membership);
+  if (replaced) db.delete_document(membership);
+  db.add_document(docs.record);
+  for (auto& doc : docs.passages) db.add_document(doc);
   for (auto& c : docs.compounds) {
-    if (known_compounds_.insert(c.joined).second)
-      db_.add_synonym(std::string(terms::kCompoundKey) + c.joined, c.split);
+    if (known_compounds.insert(c.joined).second)
+      db.add_synonym(std::string(terms::kCompoundKey) + c.joined, c.split);
   }
+  return replaced;
+}
+
+void Indexer::add(InputRecord&& record, const Callbacks& callbacks) {
+  note_duplicate(record, callbacks);
+  StatementDocuments docs;
+  if (!report_build(record, docs, *builder_, stats_, callbacks)) return;
+  begin_batch();
+  ++(write_statement(db_, schema_, docs, known_compounds_) ? stats_.replaced : stats_.added);
+  spelling_.add(docs.spellings);
   stats_.passages += docs.passages.size();
   const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
   uint64_t bytes = text ? text->size() : 0;
@@ -307,8 +390,164 @@ void Indexer::add(InputRecord&& record, const Callbacks& callbacks) {
   if (uncommitted_bytes_ >= options_.commit_bytes) commit();
 }
 
+// One worker of a parallel build: its own analyser and its own shard database.
+struct Indexer::Shard {
+  std::string path;
+  Xapian::WritableDatabase db;
+  std::unique_ptr<DocumentBuilder> builder;
+  std::unordered_set<std::string> compounds;
+  SpellingBatch spelling;
+  IndexStats stats;
+  uint64_t uncommitted = 0;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<InputRecord> queue;
+  bool closed = false;
+  std::exception_ptr failure;
+  std::thread thread;
+};
+
+void Indexer::run_shard(Shard& shard, const Callbacks& callbacks) {
+  try {
+    for (;;) {
+      InputRecord record;
+      {
+        std::unique_lock<std::mutex> lock(shard.mutex);
+        shard.changed.wait(lock, [&] { return shard.closed || !shard.queue.empty(); });
+        if (shard.queue.empty()) break;
+        record = std::move(shard.queue.front());
+        shard.queue.pop_front();
+      }
+      shard.changed.notify_all();
+      StatementDocuments docs;
+      if (!report_build(record, docs, *shard.builder, shard.stats, callbacks)) continue;
+      ++(write_statement(shard.db, schema_, docs, shard.compounds) ? shard.stats.replaced
+                                                                   : shard.stats.added);
+      shard.spelling.add(docs.spellings);
+      shard.stats.passages += docs.passages.size();
+      parallel_passages_ += docs.passages.size();
+      const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
+      uint64_t bytes = text ? text->size() + 1 : 1;
+      shard.stats.bytes += bytes - 1;
+      shard.uncommitted += bytes;
+      // Small batches keep Xapian's in-memory inverter small, which is faster.
+      if (shard.uncommitted >= options_.commit_bytes) {
+        shard.spelling.flush(shard.db);
+        shard.db.commit();
+        shard.uncommitted = 0;
+      }
+    }
+    shard.spelling.flush(shard.db);
+    shard.db.commit();
+  } catch (...) {
+    shard.failure = std::current_exception();
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    shard.closed = true;
+    shard.queue.clear();
+    shard.changed.notify_all();
+  }
+}
+
+void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks) {
+  namespace fs = std::filesystem;
+  const fs::path shards_dir = path_ + ".polsearch-shards";
+  std::error_code ec;
+  fs::remove_all(shards_dir, ec);  // left by a build that crashed: nothing of it was installed
+  fs::create_directories(shards_dir);
+  std::vector<std::unique_ptr<Shard>> shards;
+  for (unsigned i = 0; i < options_.jobs; ++i) {
+    auto shard = std::make_unique<Shard>();
+    shard->path = (shards_dir / std::to_string(i)).string();
+    // A shard is scratch until it is compacted into place, so it need not sync.
+    shard->db =
+        Xapian::WritableDatabase(shard->path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    record_schema(shard->db, schema_);
+    shard->builder = std::make_unique<DocumentBuilder>(schema_);
+    shards.push_back(std::move(shard));
+  }
+  for (auto& shard : shards)
+    shard->thread = std::thread([&, s = shard.get()] { run_shard(*s, callbacks); });
+
+  InputCallbacks input_callbacks;
+  input_callbacks.on_record = [&](InputRecord&& record) {
+    note_duplicate(record, callbacks);
+    // The same id always goes to the same shard, which then replaces the earlier version.
+    std::string id = trim(record.statement.value(schema_.role(FieldRole::Id).name));
+    Shard& shard = *shards[std::hash<std::string>()(id) % shards.size()];
+    std::unique_lock<std::mutex> lock(shard.mutex);
+    shard.changed.wait(lock, [&] { return shard.closed || shard.queue.size() < 64; });
+    if (shard.closed) return;  // the shard failed; reported after the join
+    shard.queue.push_back(std::move(record));
+    lock.unlock();
+    shard.changed.notify_all();
+  };
+  input_callbacks.on_error = [&](const InputError& e) {
+    std::lock_guard<std::mutex> lock(report_mutex_);
+    ++stats_.errors;
+    if (!e.fatal_for_file) ++stats_.skipped;
+    if (callbacks.on_error) callbacks.on_error(e.where, e.message);
+  };
+  input_callbacks.on_progress = [&](const InputProgress& p) {
+    if (!callbacks.on_progress) return;
+    IndexStats snapshot = stats_;
+    snapshot.added = seen_ids_.size();
+    snapshot.passages = parallel_passages_;
+    callbacks.on_progress(p, snapshot);
+  };
+  auto join_all = [&] {
+    for (auto& shard : shards) {
+      {
+        std::lock_guard<std::mutex> lock(shard->mutex);
+        shard->closed = true;
+      }
+      shard->changed.notify_all();
+      if (shard->thread.joinable()) shard->thread.join();
+    }
+  };
+  try {
+    read_inputs(inputs, schema_.input_options(), input_callbacks);
+  } catch (...) {
+    join_all();
+    throw;
+  }
+  join_all();
+  for (auto& shard : shards) {
+    if (shard->failure) std::rethrow_exception(shard->failure);
+    for (auto field :
+         {&IndexStats::added, &IndexStats::replaced, &IndexStats::skipped, &IndexStats::passages,
+          &IndexStats::errors, &IndexStats::warnings, &IndexStats::bytes})
+      stats_.*field += shard->stats.*field;
+    shard->db.close();
+  }
+
+  // Merge the shards with Xapian's compactor into a new folder, then put it in
+  // place of the (still empty) database. Until the rename, the database at path_
+  // is untouched, so a crash leaves the empty database and nothing half-built.
+  commit();
+  Xapian::Database all;
+  for (auto& shard : shards) all.add_database(Xapian::Database(shard->path));
+  const std::string built = path_ + ".polsearch-new";
+  const std::string old = path_ + ".polsearch-old";
+  fs::remove_all(built, ec);
+  fs::remove_all(old, ec);
+  all.compact(built);
+  all.close();
+  db_.close();
+  fs::rename(path_, old);
+  fs::rename(built, path_);
+  fs::remove_all(old, ec);
+  fs::remove_all(shards_dir, ec);
+  db_ = Xapian::WritableDatabase(path_, Xapian::DB_OPEN);
+  write_lock_owner(path_);
+  ++stats_.commits;
+}
+
 const IndexStats& Indexer::index(const std::vector<std::string>& inputs,
                                  const Callbacks& callbacks) {
+  if (options_.jobs > 1 && db_.get_doccount() == 0) {
+    index_parallel(inputs, callbacks);
+    return stats_;
+  }
   InputCallbacks input_callbacks;
   input_callbacks.on_record = [&](InputRecord&& r) { add(std::move(r), callbacks); };
   input_callbacks.on_error = [&](const InputError& e) {

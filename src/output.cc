@@ -21,9 +21,10 @@ std::string field_or(const nlohmann::json& meta, const char* key, const char* fa
 
 }  // namespace
 
-nlohmann::json hit_to_json(const Hit& hit) {
+nlohmann::json hit_to_json(const Hit& hit, const std::string& qid) {
   nlohmann::json j;
   j["type"] = "hit";
+  if (!qid.empty()) j["qid"] = qid;
   j["rank"] = hit.rank;
   j["score"] = std::round(hit.score * 10000) / 10000;
   j["all_terms"] = hit.all_terms;
@@ -46,6 +47,7 @@ nlohmann::json hit_to_json(const Hit& hit) {
 nlohmann::json summary_to_json(const SearchResult& result) {
   nlohmann::json j;
   j["type"] = "summary";
+  if (!result.qid.empty()) j["qid"] = result.qid;
   j["query"] = result.query;
   j["parsed"] = result.parsed;
   j["estimated_matches"] = result.estimated_matches;
@@ -58,9 +60,22 @@ nlohmann::json summary_to_json(const SearchResult& result) {
 void print_json(std::ostream& out, const SearchResult& result) {
   // Invalid UTF-8 cannot reach here from our index, but never abort on it.
   for (auto& hit : result.hits)
-    out << hit_to_json(hit).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    out << hit_to_json(hit, result.qid)
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
   out << summary_to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
       << '\n';
+}
+
+void print_trec(std::ostream& out, const SearchResult& result, bool passage_ids,
+                const std::string& tag) {
+  char score[32];
+  for (auto& hit : result.hits) {
+    std::snprintf(score, sizeof score, "%.6f", hit.weight);
+    out << (result.qid.empty() ? "1" : result.qid) << " Q0 " << hit.doc_id;
+    if (passage_ids) out << '#' << hit.passage;
+    out << ' ' << hit.rank << ' ' << score << ' ' << tag << '\n';
+  }
 }
 
 std::string marked_text(const Hit& hit, HighlightStyle style) {

@@ -17,10 +17,14 @@ enum class HighlightStyle { Ansi, Markers };
 // Byte offset in UTF-8 text -> code point offset (the unit of JSON offsets).
 uint64_t code_point_offset(std::string_view text, size_t byte_offset);
 
-nlohmann::json hit_to_json(const Hit& hit);
+nlohmann::json hit_to_json(const Hit& hit, const std::string& qid = "");
 nlohmann::json summary_to_json(const SearchResult& result);
 
 void print_json(std::ostream& out, const SearchResult& result);
+// TREC run lines: "qid Q0 docno rank score tag"; docno is the statement id, or
+// "id#passage" when passages are ranked.
+void print_trec(std::ostream& out, const SearchResult& result, bool passage_ids,
+                const std::string& tag);
 void print_text(std::ostream& out, const SearchResult& result, HighlightStyle style);
 
 // The passage text with highlights marked in the given style.

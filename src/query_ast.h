@@ -115,6 +115,10 @@ struct QueryParserLimits {
   size_t max_depth = 64;    // nesting of parentheses
   size_t max_items = 2048;  // words + phrases + filters
   unsigned max_near_distance = 1000;
+  // Each wildcard expands to up to 512 terms, and matching cost grows faster than
+  // linearly with repeated expansions (64 copies of `a*` took about a minute on a
+  // 48,000-passage database; 8 take under 2 s), so their number is capped.
+  size_t max_wildcards = 8;
 };
 
 // Parses `query`; throws QuerySyntaxError with the offset of the problem (unbalanced

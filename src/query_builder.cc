@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "terms.h"
@@ -34,7 +35,18 @@ std::string date_bound(const std::string& normalised, bool upper) {
   return out;
 }
 
+// Lucene's ENGLISH_STOP_WORDS_SET, sorted for binary search.
+constexpr std::string_view kStopwords[] = {
+    "a",    "an",    "and",  "are",   "as",   "at",    "be",   "but",   "by",   "for",   "if",
+    "in",   "into",  "is",   "it",    "no",   "not",   "of",   "on",    "or",   "such",  "that",
+    "the",  "their", "then", "there", "these", "they", "this", "to",    "was",  "will",  "with"};
+static_assert(std::is_sorted(std::begin(kStopwords), std::end(kStopwords)));
+
 }  // namespace
+
+bool is_stopword(std::string_view form) {
+  return std::binary_search(std::begin(kStopwords), std::end(kStopwords), form);
+}
 
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
                            const QueryBuilderOptions& options)
@@ -120,7 +132,8 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
   // A capitalised "US"/"WHO"/"IT" or a dotted "U.S." means the acronym, not the
   // common word it folds to: search the acronym term, which only such spellings carry.
   bool acronym = prefix.empty() &&
-                 (token.dotted_acronym || (token.all_caps && Analyzer::is_common_word(token.form)));
+                 (token.dotted_acronym ||
+                  (token.all_caps && !options_.shouted && Analyzer::is_common_word(token.form)));
   if (acronym) {
     pattern.kind = HighlightPattern::Kind::Acronym;
     q = Q(std::string(terms::kAcronym) + token.form);
@@ -381,8 +394,34 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
   using Occur = QueryNode::Occur;
   std::vector<Q> should, must, must_not;
   std::vector<Part> filters, excluded_filters;
+  // Stop words are dropped from a ranked top-level bag, unless nothing else would remain.
+  auto single_form = [&](const QueryNode& child) -> std::optional<std::string> {
+    if (child.kind != QueryNode::Kind::Word || !child.field.empty() || child.wildcard)
+      return std::nullopt;
+    std::vector<Token> tokens;
+    analyzer_.analyze(child.text, tokens);
+    if (tokens.size() != 1) return std::nullopt;
+    return tokens[0].form;
+  };
+  std::vector<bool> dropped(node.children.size(), false);
+  if (top_level && options_.drop_stopwords) {
+    bool any_kept = false;
+    for (size_t i = 0; i < node.children.size(); ++i) {
+      Occur occur = i < node.occurs.size() ? node.occurs[i] : Occur::Should;
+      auto form = single_form(*node.children[i]);
+      dropped[i] = occur == Occur::Should && form && is_stopword(*form);
+      any_kept = any_kept || !dropped[i];
+    }
+    if (!any_kept) dropped.assign(node.children.size(), false);
+  }
+  std::vector<const QueryNode*> ranked_words;  // for proximity pairs, in query order
   for (size_t i = 0; i < node.children.size(); ++i) {
     Occur occur = i < node.occurs.size() ? node.occurs[i] : Occur::Should;
+    if (dropped[i]) {
+      out.notes.push_back("ignored '" + node.children[i]->text + "' (stop word)");
+      continue;
+    }
+    if (occur != Occur::MustNot) ranked_words.push_back(node.children[i].get());
     BuiltQuery scratch;
     Part part = build_node(*node.children[i], false, occur == Occur::MustNot ? scratch : out);
     if (part.empty) continue;
@@ -413,6 +452,11 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
     }
   }
   if (!must.empty()) q = should.empty() ? and_of(must) : Q(Q::OP_AND_MAYBE, and_of(must), q);
+  if (top_level && options_.proximity_weight > 0 && (!should.empty() || !must.empty())) {
+    // Extra weight only: a pair matches only where both of its words do.
+    Q pairs = proximity_pairs(ranked_words);
+    if (!pairs.empty()) q = Q(Q::OP_AND_MAYBE, q, pairs);
+  }
   if (!filters.empty()) {
     Q f = combine_filters(filters);
     if (should.empty() && must.empty()) {
@@ -427,6 +471,32 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
     return {Q(Q::OP_AND_NOT, base, or_of(must_not)), false, "", false};
   }
   return {q, only_filters, "", false};
+}
+
+Xapian::Query QueryBuilder::proximity_pairs(const std::vector<const QueryNode*>& words) {
+  // Pairs of consecutive single-word query words, by exact form (the positional terms).
+  // A word that is not a single plain word (a phrase, a field, a wildcard) breaks the chain;
+  // stop words are skipped ("effect of drugs" pairs effect with drugs, which a window of 3
+  // or more finds), since pairs like "of the" would reward mere frequent phrases.
+  std::vector<Q> pairs;
+  std::string previous;
+  for (const QueryNode* node : words) {
+    std::string form;
+    if (node->kind == QueryNode::Kind::Word && node->field.empty() && !node->wildcard) {
+      std::vector<Token> tokens;
+      analyzer_.analyze(node->text, tokens);
+      if (tokens.size() == 1 && !tokens[0].dotted_acronym) form = tokens[0].form;
+      if (is_stopword(form)) continue;
+    }
+    if (!form.empty() && !previous.empty() && form != previous) {
+      std::vector<std::string> pair = {previous, form};
+      Q::op op = options_.proximity_near ? Q::OP_NEAR : Q::OP_PHRASE;
+      pairs.emplace_back(op, pair.begin(), pair.end(), options_.proximity_window);
+    }
+    previous = form;
+  }
+  if (pairs.empty()) return Q();
+  return Q(Q::OP_SCALE_WEIGHT, or_of(pairs), options_.proximity_weight);
 }
 
 std::vector<HighlightSpan> find_highlights(std::string_view text,

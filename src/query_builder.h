@@ -45,9 +45,23 @@ struct BuiltQuery {
 struct QueryBuilderOptions {
   double exact_boost = 0.25;
   bool all_terms_first = true;
+  // Top-level bare words from the English stop list are dropped (unless every word is one).
+  bool drop_stopwords = false;
+  // The query is written all in capitals ("USE OF DIGITAL COMPUTERS"): capitals say
+  // nothing about acronyms then, so "US" / "IT" / "WHO" are searched as ordinary words.
+  bool shouted = false;
+  // Adjacent top-level bare words also match as a pair: OP_PHRASE within `window`
+  // positions (OP_NEAR if `near`), adding `weight` times the pair's BM25. 0 = off.
+  double proximity_weight = 0;
+  unsigned proximity_window = 2;
+  bool proximity_near = false;
   unsigned max_wildcard_expansion = 512;
   unsigned max_field_statements = 50000;  // speaker:/title: may select at most this many statements
 };
+
+// The small fixed English stop list used for natural-language queries (Lucene's 33 words,
+// the list behind the published Anserini BM25 figures).
+bool is_stopword(std::string_view form);
 
 class QueryBuilder {
  public:
@@ -75,6 +89,7 @@ class QueryBuilder {
   Part build_range(const QueryNode& node, BuiltQuery& out);
   Part build_near(const QueryNode& node, BuiltQuery& out);
   Part build_bag(const QueryNode& node, bool top_level, BuiltQuery& out);
+  Xapian::Query proximity_pairs(const std::vector<const QueryNode*>& words);
   Xapian::Query word_query(const Token& token, const std::string& prefix, bool exact,
                            const std::string& label, BuiltQuery& out, bool highlight);
   Xapian::Query sequence_query(const std::vector<Token>& tokens,

@@ -113,6 +113,7 @@ class Lexer {
   static NodePtr word_node(size_t start, size_t end, std::string_view word);
   unsigned near_distance(size_t start, std::string_view word) const;
   void count_item(size_t offset);
+  void count_wildcard(const QueryNode& node, size_t offset);
   bool known_field(const std::string& name) const {
     return std::binary_search(fields_.begin(), fields_.end(), name);
   }
@@ -122,6 +123,7 @@ class Lexer {
   std::vector<std::string> fields_;  // lower case, sorted, unique
   size_t pos_ = 0;
   size_t items_ = 0;
+  size_t wildcards_ = 0;
   std::optional<Token> peeked_;
 };
 
@@ -203,6 +205,7 @@ Token Lexer::scan() {
       }
     }
     t.node = word_node(start, pos_, word);
+    count_wildcard(*t.node, start);
     t.plain_word = true;
     count_item(start);
     return t;
@@ -249,6 +252,7 @@ NodePtr Lexer::field_item(size_t start, std::string_view name, std::string_view 
       fail(start, "range for field '" + field + "' needs at least one end");
   } else {
     node = word_node(start, pos_, value);
+    count_wildcard(*node, start);
   }
   node->field = std::move(field);
   node->offset = start;
@@ -289,6 +293,11 @@ void Lexer::count_item(size_t offset) {
   if (++items_ > limits_.max_items)
     fail(offset,
          "too many words, phrases and filters (limit " + std::to_string(limits_.max_items) + ")");
+}
+
+void Lexer::count_wildcard(const QueryNode& node, size_t offset) {
+  if (node.wildcard && ++wildcards_ > limits_.max_wildcards)
+    fail(offset, "too many wildcards (limit " + std::to_string(limits_.max_wildcards) + ")");
 }
 
 // A parsed operand with its source span [begin, end), which includes its +/-/NOT

@@ -137,7 +137,10 @@ Schema Schema::parse(std::string_view toml_text, const std::string& origin) {
   }
   if (auto* ranking = root["ranking"].as_table()) {
     std::string where = origin + " [ranking]";
-    check_keys(*ranking, {"k1", "b", "min_normlen", "exact_boost", "all_terms_first", "per_doc"},
+    check_keys(*ranking,
+               {"k1", "b", "min_normlen", "exact_boost", "all_terms_first", "per_doc",
+                "passage_stats", "lucene_idf", "stopwords", "proximity_weight", "proximity_window",
+                "proximity_near", "prf_docs", "prf_terms", "prf_weight", "other_passages"},
                where);
     auto& r = schema.ranking;
     r.k1 = get_or<double>(*ranking, "k1", r.k1, where);
@@ -146,8 +149,26 @@ Schema Schema::parse(std::string_view toml_text, const std::string& origin) {
     r.exact_boost = get_or<double>(*ranking, "exact_boost", r.exact_boost, where);
     r.all_terms_first = get_or<bool>(*ranking, "all_terms_first", r.all_terms_first, where);
     r.per_doc = static_cast<unsigned>(get_or<int64_t>(*ranking, "per_doc", r.per_doc, where));
+    r.passage_stats = get_or<bool>(*ranking, "passage_stats", r.passage_stats, where);
+    r.lucene_idf = get_or<bool>(*ranking, "lucene_idf", r.lucene_idf, where);
+    r.stopwords = get_or<bool>(*ranking, "stopwords", r.stopwords, where);
+    r.proximity_weight = get_or<double>(*ranking, "proximity_weight", r.proximity_weight, where);
+    auto window = get_or<int64_t>(*ranking, "proximity_window", r.proximity_window, where);
+    r.proximity_near = get_or<bool>(*ranking, "proximity_near", r.proximity_near, where);
+    auto prf_docs = get_or<int64_t>(*ranking, "prf_docs", r.prf_docs, where);
+    auto prf_terms = get_or<int64_t>(*ranking, "prf_terms", r.prf_terms, where);
+    r.prf_weight = get_or<double>(*ranking, "prf_weight", r.prf_weight, where);
+    r.other_passages = get_or<double>(*ranking, "other_passages", r.other_passages, where);
     if (r.k1 < 0 || r.b < 0 || r.b > 1 || r.exact_boost < 0)
       throw SchemaError(where + ": need k1 >= 0, 0 <= b <= 1, exact_boost >= 0");
+    if (r.proximity_weight < 0 || window < 2 || window > 1000 || prf_docs < 0 || prf_docs > 1000 ||
+        prf_terms < 0 || prf_terms > 1000 || r.prf_weight < 0 || r.other_passages < 0)
+      throw SchemaError(where +
+                        ": need proximity_weight >= 0, 2 <= proximity_window <= 1000, "
+                        "0 <= prf_docs, prf_terms <= 1000, prf_weight >= 0, other_passages >= 0");
+    r.proximity_window = static_cast<unsigned>(window);
+    r.prf_docs = static_cast<unsigned>(prf_docs);
+    r.prf_terms = static_cast<unsigned>(prf_terms);
   }
 
   auto* fields = root["field"].as_array();

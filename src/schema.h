@@ -46,6 +46,8 @@ struct FieldSpec {
   std::string normalise_filter_value(std::string_view value) const;
 };
 
+// [ranking]: how passages (and statements) are scored. docs/EVALUATION.md measures each
+// option; searcher can override every one of them for a single run.
 struct RankingParams {
   double k1 = 1.2;
   double b = 0.75;
@@ -53,6 +55,28 @@ struct RankingParams {
   double exact_boost = 0.25;
   bool all_terms_first = true;
   unsigned per_doc = 2;
+  // BM25 statistics over passages only: statement records (metadata, never results) are
+  // left out of the document count and the average length.
+  bool passage_stats = false;
+  // idf = log(1 + (N - n + 0.5) / (n + 0.5)) (Lucene's, never negative) instead of Xapian's
+  // log((N - n + 0.5) / (n + 0.5)) with its adjustment for terms in over a third of passages.
+  bool lucene_idf = false;
+  // Plain (natural-language) queries drop words of a small fixed English stop list.
+  bool stopwords = false;
+  // Adjacent pairs of bare query words also match as OP_PHRASE (window <= 2: next to each
+  // other, in order; larger: in order within the window) or OP_NEAR (near = true, any order),
+  // adding this fraction of the pair's BM25 weight. 0 = off.
+  double proximity_weight = 0;
+  unsigned proximity_window = 2;
+  bool proximity_near = false;
+  // Pseudo-relevance feedback: expand with prf_terms terms from the top prf_docs hits
+  // (Xapian's get_eset), weighted prf_weight relative to the original query. 0 = off.
+  unsigned prf_docs = 0;
+  unsigned prf_terms = 10;
+  double prf_weight = 0.5;
+  // Statement ranking: the best passage's score plus this fraction of each other
+  // matching passage's score (0 = MaxP, 1 = sum).
+  double other_passages = 0;
 };
 
 struct Schema {

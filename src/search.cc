@@ -1,10 +1,150 @@
 #include "search.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cmath>
+#include <unordered_map>
 
 #include "terms.h"
 
 namespace polsearch {
+
+namespace {
+
+// BM25 as Xapian::BM25Weight computes it (k2 = 0, one query occurrence per term), with
+// two options: statistics that leave out the statement records (they are metadata,
+// never results, yet Xapian counts them in N and the average length), and Lucene's idf.
+class PassageBM25Weight : public Xapian::Weight {
+ public:
+  PassageBM25Weight(double k1, double b, double min_normlen, bool lucene_idf,
+                    double excluded_docs, double excluded_length)
+      : k1_(k1),
+        b_(b),
+        min_normlen_(min_normlen),
+        lucene_idf_(lucene_idf),
+        excluded_docs_(excluded_docs),
+        excluded_length_(excluded_length) {
+    need_stat(COLLECTION_SIZE);
+    need_stat(AVERAGE_LENGTH);
+    need_stat(TERMFREQ);
+    need_stat(WDF);
+    need_stat(WDF_MAX);
+    need_stat(DOC_LENGTH);
+    need_stat(DOC_LENGTH_MIN);
+  }
+
+  std::string name() const override { return "polsearch::PassageBM25Weight"; }
+
+  PassageBM25Weight* clone() const override {
+    return new PassageBM25Weight(k1_, b_, min_normlen_, lucene_idf_, excluded_docs_,
+                                 excluded_length_);
+  }
+
+  void init(double factor) override {
+    weight_ = max_ = 0;
+    if (factor == 0) return;  // the term-independent part, which BM25 (k2 = 0) has not
+    double docs = static_cast<double>(get_collection_size());
+    double total = get_average_length() * docs;
+    double n_docs = std::max(1.0, docs - excluded_docs_);
+    double average = (total - excluded_length_) / n_docs;
+    inv_average_ = average > 0 ? 1 / average : 1;
+    double n = std::min(static_cast<double>(get_termfreq()), n_docs);
+    double tw = (n_docs - n + 0.5) / (n + 0.5);
+    double idf;
+    if (lucene_idf_) {
+      idf = std::log1p(tw);
+    } else {
+      if (tw < 2) tw = tw * 0.5 + 1;  // Xapian's damping for terms in over a third of documents
+      idf = std::log(tw);
+    }
+    weight_ = idf * factor * (k1_ + 1);
+    double wdf_max = get_wdf_upper_bound();
+    double shortest = std::max(get_doclength_lower_bound() * inv_average_, min_normlen_);
+    if (wdf_max > 0) max_ = weight_ * wdf_max / (wdf_max + k1_ * (1 - b_ + b_ * shortest));
+  }
+
+  double get_sumpart(Xapian::termcount wdf, Xapian::termcount doclen,
+                     Xapian::termcount) const override {
+    if (wdf == 0) return 0;
+    double normlen = std::max(doclen * inv_average_, min_normlen_);
+    return weight_ * wdf / (wdf + k1_ * (1 - b_ + b_ * normlen));
+  }
+  double get_maxpart() const override { return max_; }
+  double get_sumextra(Xapian::termcount, Xapian::termcount) const override { return 0; }
+  double get_maxextra() const override { return 0; }
+
+ private:
+  double k1_, b_, min_normlen_;
+  bool lucene_idf_;
+  double excluded_docs_, excluded_length_;
+  double weight_ = 0, max_ = 0, inv_average_ = 1;
+};
+
+// Feedback terms: stems of passage words ("Z" + a stem; prefixed fields have a capital
+// after the Z), not stop words.
+class ExpansionDecider : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 3 || term[0] != terms::kStem[0]) return false;
+    unsigned char c = static_cast<unsigned char>(term[1]);
+    if (c >= 'A' && c <= 'Z') return false;
+    return !is_stopword(std::string_view(term).substr(1));
+  }
+};
+
+// True for a query written all in capitals: at least three words in capitals and no
+// lower-case letter anywhere.
+bool is_shouted(std::string_view query) {
+  unsigned caps_words = 0;
+  bool in_caps = false;
+  for (unsigned char c : query) {
+    if (c >= 'a' && c <= 'z') return false;
+    bool upper = c >= 'A' && c <= 'Z';
+    if (upper && !in_caps) ++caps_words;
+    in_caps = upper || (in_caps && c >= 0x80);
+  }
+  return caps_words >= 3;
+}
+
+// True if the query is only ranked words and phrases (no filters, required or excluded
+// parts, no boolean operators): widening it with more words keeps its meaning.
+bool ranked_words_only(const QueryNode& root) {
+  using K = QueryNode::Kind;
+  auto ranked = [](const QueryNode& n) {
+    return n.field.empty() && (n.kind == K::Word || n.kind == K::Phrase || n.kind == K::Near);
+  };
+  if (root.kind != K::Bag) return ranked(root);
+  for (size_t i = 0; i < root.children.size(); ++i) {
+    if (i < root.occurs.size() && root.occurs[i] != QueryNode::Occur::Should) return false;
+    if (!ranked(*root.children[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<QueryNode> plain_query(std::string_view text) {
+  auto bag = std::make_unique<QueryNode>();
+  bag->kind = QueryNode::Kind::Bag;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start) break;
+    auto word = std::make_unique<QueryNode>();
+    word->kind = QueryNode::Kind::Word;
+    word->text = std::string(text.substr(start, i - start));
+    word->offset = start;
+    word->length = i - start;
+    bag->children.push_back(std::move(word));
+    bag->occurs.push_back(QueryNode::Occur::Should);
+  }
+  if (bag->children.empty()) throw QuerySyntaxError(0, "empty query");
+  bag->length = text.size();
+  return bag;
+}
 
 Searcher::Searcher(const std::string& path) : Searcher(open_for_search(path)) { path_ = path; }
 
@@ -34,45 +174,108 @@ SearchResult Searcher::search(const std::string& query, const SearchOptions& opt
   }
 }
 
+void Searcher::update_record_stats() {
+  Xapian::doccount docs = db_.get_doccount();
+  Xapian::totallength length = db_.get_total_length();
+  if (stats_valid_ && docs == stats_doccount_ && length == stats_length_) return;
+  double count = 0, total = 0;
+  const std::string record(terms::kRecordType);
+  for (auto it = db_.postlist_begin(record); it != db_.postlist_end(record); ++it) {
+    ++count;
+    total += static_cast<double>(it.get_doclength());
+  }
+  record_count_ = count;
+  record_length_ = total;
+  stats_doccount_ = docs;
+  stats_length_ = length;
+  stats_valid_ = true;
+}
+
 SearchResult Searcher::run(const std::string& query, const SearchOptions& options) {
   auto started = std::chrono::steady_clock::now();
   SearchResult result;
   result.query = query;
   analyzer_.set_language(options.language.empty() ? schema_.default_language : options.language);
+  RankingParams ranking = options.ranking.value_or(schema_.ranking);
+  if (options.k1) ranking.k1 = *options.k1;
+  if (options.b) ranking.b = *options.b;
 
-  auto tree = parse_query(query, schema_.field_names());
+  bool plain = options.syntax == QuerySyntax::Plain;
+  auto tree = plain ? plain_query(query) : parse_query(query, schema_.field_names());
   QueryBuilderOptions builder_options;
-  builder_options.exact_boost = schema_.ranking.exact_boost;
-  builder_options.all_terms_first = schema_.ranking.all_terms_first;
+  builder_options.exact_boost = ranking.exact_boost;
+  builder_options.all_terms_first = ranking.all_terms_first;
+  builder_options.drop_stopwords = plain && ranking.stopwords;
+  builder_options.shouted = plain && is_shouted(query);
+  builder_options.proximity_weight = ranking.proximity_weight;
+  builder_options.proximity_window = ranking.proximity_window;
+  builder_options.proximity_near = ranking.proximity_near;
   QueryBuilder builder(db_, schema_, analyzer_, builder_options);
   BuiltQuery built = builder.build(*tree);
   result.notes = built.notes;
-  result.parsed = built.query.get_description();
 
   Xapian::Enquire enquire(db_);
   enquire.set_query(built.query);
-  enquire.set_weighting_scheme(Xapian::BM25Weight(options.k1.value_or(schema_.ranking.k1), 0, 1,
-                                                  options.b.value_or(schema_.ranking.b),
-                                                  schema_.ranking.min_normlen));
-  unsigned per_doc = options.per_doc.value_or(schema_.ranking.per_doc);
+  if (ranking.passage_stats || ranking.lucene_idf) {
+    if (ranking.passage_stats) update_record_stats();
+    double excluded_docs = ranking.passage_stats ? record_count_ : 0;
+    double excluded_length = ranking.passage_stats ? record_length_ : 0;
+    enquire.set_weighting_scheme(PassageBM25Weight(ranking.k1, ranking.b, ranking.min_normlen,
+                                                   ranking.lucene_idf, excluded_docs,
+                                                   excluded_length));
+  } else {
+    enquire.set_weighting_scheme(
+        Xapian::BM25Weight(ranking.k1, 0, 1, ranking.b, ranking.min_normlen));
+  }
+  // MaxP: a statement ranks by its best passage, which collapsing to one passage
+  // per statement gives directly.
+  bool statements = options.unit == RankUnit::Statement;
+  unsigned per_doc = statements ? 1 : options.per_doc.value_or(ranking.per_doc);
   const FieldSpec& id_field = schema_.role(FieldRole::Id);
   if (per_doc > 0) enquire.set_collapse_key(id_field.value_slot, per_doc);
   if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
-  Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, options.check_at_least);
-  result.estimated_matches = mset.get_matches_estimated();
 
-  unsigned rank = options.offset;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  if (ranking.prf_docs > 0 && ranking.prf_terms > 0 && ranking.prf_weight > 0) {
+    // Pseudo-relevance feedback (RM3-like): the top hits are taken as relevant and the
+    // terms that best tell them apart are added, weighted by their expansion weight.
+    Xapian::MSet first = enquire.get_mset(0, ranking.prf_docs);
+    Xapian::RSet rset;
+    for (auto it = first.begin(); it != first.end(); ++it) rset.add_document(*it);
+    if (!rset.empty()) {
+      ExpansionDecider decider;
+      Xapian::ESet eset = enquire.get_eset(ranking.prf_terms, rset, &decider);
+      std::vector<Xapian::Query> extra;
+      double top = eset.empty() ? 0 : eset.begin().get_weight();
+      for (auto it = eset.begin(); it != eset.end() && top > 0; ++it)
+        extra.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
+                           it.get_weight() / top);
+      if (!extra.empty()) {
+        Xapian::Query expansion(Xapian::Query::OP_SCALE_WEIGHT,
+                                Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end()),
+                                ranking.prf_weight);
+        // A query of ranked words only may widen; one with filters or required parts must
+        // keep its matches, so there the expansion only adds weight.
+        Xapian::Query::op op =
+            ranked_words_only(*tree) ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE;
+        built.query =
+            Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(op, built.query, expansion),
+                          Xapian::Query(std::string(terms::kRecordType)));
+        enquire.set_query(built.query);
+      }
+    }
+  }
+  result.parsed = built.query.get_description();
+
+  auto make_hit = [&](const Xapian::MSetIterator& it, double weight, unsigned collapsed) {
     Hit hit;
-    hit.rank = ++rank;
     hit.docid = *it;
-    double weight = it.get_weight();
+    hit.weight = weight;
     if (built.all_terms_bonus > 0 && weight >= built.all_terms_bonus) {
       hit.all_terms = true;
       weight -= built.all_terms_bonus;
     }
     hit.score = weight;
-    hit.collapsed = it.get_collapse_count();
+    hit.collapsed = collapsed;
     Xapian::Document doc = it.get_document();
     hit.doc_id = doc.get_value(id_field.value_slot);
     std::string data = doc.get_data();
@@ -84,12 +287,65 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
       hit.char_end = meta.char_end;
       hit.text = std::string(text);
     }
-    hit.highlights = find_highlights(hit.text, built.highlights, analyzer_);
-    for (auto& span : hit.highlights)
-      if (std::find(hit.matched.begin(), hit.matched.end(), span.label) == hit.matched.end())
-        hit.matched.push_back(span.label);
-    hit.metadata = statement_metadata(hit.doc_id);
-    result.hits.push_back(std::move(hit));
+    if (options.highlight) {
+      hit.highlights = find_highlights(hit.text, built.highlights, analyzer_);
+      for (auto& span : hit.highlights)
+        if (std::find(hit.matched.begin(), hit.matched.end(), span.label) == hit.matched.end())
+          hit.matched.push_back(span.label);
+      hit.metadata = statement_metadata(hit.doc_id);
+    }
+    return hit;
+  };
+
+  unsigned rank = options.offset;
+  if (statements && ranking.other_passages > 0) {
+    // Statement = best passage + other_passages x each other passage. Scored over the
+    // top passages (ten per statement asked for, at least 1000), not the whole index.
+    enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    Xapian::doccount depth = std::max<Xapian::doccount>(1000, 10 * (options.offset + options.limit));
+    Xapian::MSet mset = enquire.get_mset(0, depth, options.check_at_least);
+    struct Statement {
+      Xapian::MSetIterator best;
+      double weight;
+      unsigned others;
+      size_t order;
+    };
+    std::unordered_map<std::string, size_t> index;
+    std::vector<Statement> ranked;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      std::string id = it.get_document().get_value(id_field.value_slot);
+      double weight = it.get_weight();
+      auto [slot, inserted] = index.try_emplace(id, ranked.size());
+      if (inserted) {
+        ranked.push_back({it, weight, 0, ranked.size()});
+        continue;
+      }
+      // The all-words tier bonus counts once per statement, with its best passage.
+      if (built.all_terms_bonus > 0 && weight >= built.all_terms_bonus)
+        weight -= built.all_terms_bonus;
+      ranked[slot->second].weight += ranking.other_passages * weight;
+      ++ranked[slot->second].others;
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Statement& a, const Statement& b) {
+      return a.weight > b.weight;
+    });
+    result.estimated_matches = mset.size() < depth
+                                   ? static_cast<Xapian::doccount>(ranked.size())
+                                   : std::max<Xapian::doccount>(ranked.size(),
+                                                                mset.get_matches_estimated());
+    for (size_t i = options.offset; i < ranked.size() && i < options.offset + options.limit; ++i) {
+      Hit hit = make_hit(ranked[i].best, ranked[i].weight, ranked[i].others);
+      hit.rank = ++rank;
+      result.hits.push_back(std::move(hit));
+    }
+  } else {
+    Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, options.check_at_least);
+    result.estimated_matches = mset.get_matches_estimated();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Hit hit = make_hit(it, it.get_weight(), it.get_collapse_count());
+      hit.rank = ++rank;
+      result.hits.push_back(std::move(hit));
+    }
   }
   result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

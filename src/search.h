@@ -18,22 +18,37 @@
 
 namespace polsearch {
 
+enum class QuerySyntax {
+  Full,   // the query language (phrases, operators, fields)
+  Plain,  // natural-language text: every word is a ranked word, no operators
+};
+
+enum class RankUnit {
+  Passage,    // rank passages (at most per_doc from one statement)
+  Statement,  // rank statements by their best passage (MaxP): one hit per statement
+};
+
 struct SearchOptions {
+  QuerySyntax syntax = QuerySyntax::Full;
+  RankUnit unit = RankUnit::Passage;
   unsigned limit = 10;
   unsigned offset = 0;
   std::optional<unsigned> per_doc;  // default: schema's ranking.per_doc; 0 = no limit
   std::optional<double> k1, b;      // default: schema's ranking
+  std::optional<RankingParams> ranking;  // default: schema's [ranking] (k1, b above still win)
   std::string language;             // query language; default: schema's default
   unsigned check_at_least = 0;      // make estimated_matches exact up to this many
   double time_limit_seconds = 0;    // 0 = none; stops matching early on huge queries
+  bool highlight = true;            // find highlight spans (and fetch metadata) for each hit
 };
 
 struct Hit {
-  unsigned rank = 0;                      // 1-based
-  double score = 0;                       // BM25 score (the all-words bonus removed)
-  bool all_terms = false;                 // matched every bare word (ranked in the first tier)
-  std::string doc_id;                     // statement id
-  uint32_t passage = 0;                   // passage ordinal within the statement
+  unsigned rank = 0;       // 1-based
+  double score = 0;        // BM25 score (the all-words bonus removed)
+  double weight = 0;       // Xapian weight that orders the hits (score + any all-words tier bonus)
+  bool all_terms = false;  // matched every bare word (ranked in the first tier)
+  std::string doc_id;      // statement id
+  uint32_t passage = 0;    // passage ordinal within the statement
   uint64_t char_start = 0, char_end = 0;  // passage offsets in the statement text (code points)
   std::string text;                       // passage text
   std::vector<HighlightSpan> highlights;  // byte offsets into text
@@ -44,6 +59,7 @@ struct Hit {
 };
 
 struct SearchResult {
+  std::string qid;  // batch mode: the query's id
   std::string query;
   std::string parsed;  // Xapian's description of the final query
   Xapian::doccount estimated_matches = 0;
@@ -51,6 +67,9 @@ struct SearchResult {
   std::vector<std::string> notes;
   double elapsed_ms = 0;
 };
+
+// A natural-language query as a bag of ranked words (no operators, no fields).
+std::unique_ptr<QueryNode> plain_query(std::string_view text);
 
 class Searcher {
  public:
@@ -66,11 +85,18 @@ class Searcher {
  private:
   SearchResult run(const std::string& query, const SearchOptions& options);
   nlohmann::json statement_metadata(const std::string& id);
+  // Statement records' count and summed length, left out of BM25's statistics when
+  // ranking.passage_stats is on; recounted when the database changes.
+  void update_record_stats();
 
   Xapian::Database db_;
   Schema schema_;
   std::string path_;
   Analyzer analyzer_;
+  bool stats_valid_ = false;
+  Xapian::doccount stats_doccount_ = 0;
+  Xapian::totallength stats_length_ = 0;
+  double record_count_ = 0, record_length_ = 0;
 };
 
 }  // namespace polsearch

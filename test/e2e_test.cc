@@ -287,6 +287,38 @@ TEST(Indexing, HyphenatedCompoundsMeetJoinedAndSpacedForms) {
   }
 }
 
+TEST(Indexing, ParallelBuildMatchesSequentialBuild) {
+  TempDir dir;
+  fs::path input = dir.path() / "many.jsonl";
+  std::string lines;
+  for (int i = 0; i < 60; ++i) {
+    std::string text;
+    for (int p = 0; p <= i % 4; ++p)
+      text += "Statement " + std::to_string(i) + " paragraph " + std::to_string(p) +
+              " discusses maritime patrols, sanctions and the humanitarian corridor near the "
+              "border.\\n\\n";
+    lines += "{\"id\":\"s" + std::to_string(i % 50) + "\",\"text\":\"" + text + "\"}\n";
+  }
+  write_file(input, lines);  // ids s0..s9 appear twice: the later record must win
+  std::string one = dir.str() + "/one", two = dir.str() + "/two";
+  auto a = run_command({indexer_path(), "--db", one, input.string()});
+  auto b = run_command({indexer_path(), "--db", two, "--jobs", "2", input.string()});
+  ASSERT_EQ(a.exit_status, 0) << a.err;
+  ASSERT_EQ(b.exit_status, 0) << b.err;
+  EXPECT_EQ(passage_count(one), passage_count(two));
+  EXPECT_EQ(Xapian::Database(two).get_termfreq(std::string(terms::kRecordType)), 50u);
+  EXPECT_FALSE(fs::exists(two + ".polsearch-shards"));
+  auto ra = search(one, "patrols", {"--per-doc", "0", "--limit", "500"});
+  auto rb = search(two, "patrols", {"--per-doc", "0", "--limit", "500"});
+  std::multiset<std::string> ta, tb;
+  for (auto& h : ra.hits)
+    ta.insert(h["doc_id"].get<std::string>() + "\t" + h["text"].get<std::string>());
+  for (auto& h : rb.hits)
+    tb.insert(h["doc_id"].get<std::string>() + "\t" + h["text"].get<std::string>());
+  EXPECT_EQ(ta, tb);
+  EXPECT_EQ(ta.size(), passage_count(one));
+}
+
 TEST(Searcher, MissingDatabaseIsExit3) {
   TempDir dir;
   auto r = run_command({searcher_path(), "--db", dir.str() + "/nope", "anything"});

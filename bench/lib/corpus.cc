@@ -82,6 +82,7 @@ void load_corpus(const std::vector<std::string>& paths, double fraction, Corpus&
         throw std::runtime_error(path + ":" + std::to_string(lineno) + ": " + e.what());
       }
       ++taken;
+      corpus.statement_starts.push_back(corpus.spans.size());
       auto it = j.find("text");
       if (it != j.end() && it->is_string()) {
         const std::string& text = it->get_ref<const std::string&>();

@@ -24,6 +24,7 @@ struct Corpus {
   std::string text;                                  // passages back to back, no separators
   std::vector<std::pair<uint64_t, uint32_t>> spans;  // (offset, length) of each passage
   uint64_t statements = 0;                           // statements the passages came from
+  std::vector<uint64_t> statement_starts;            // index of each statement's first passage
   std::vector<std::string> sources;                  // corpus files read, in order
 
   size_t size() const { return spans.size(); }
@@ -34,6 +35,7 @@ struct Corpus {
   void release() {
     std::string().swap(text);
     std::vector<std::pair<uint64_t, uint32_t>>().swap(spans);
+    std::vector<uint64_t>().swap(statement_starts);
   }
 };
 

@@ -1,0 +1,217 @@
+#include "check.h"
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <unordered_set>
+
+#include <xapian.h>
+#include <nlohmann/json.hpp>
+
+#include "database.h"
+#include "exit_status.h"
+#include "schema.h"
+#include "terms.h"
+
+namespace polsearch {
+
+namespace {
+
+// Reported problems of one kind beyond this many are summarised, so a badly broken
+// database gives a readable report rather than a million lines.
+constexpr size_t kMaxListed = 20;
+
+class Problems {
+ public:
+  explicit Problems(CheckReport& report) : report_(report) {}
+  void add(const std::string& kind, const std::string& message) {
+    if (++counts_[kind] <= kMaxListed) report_.problems.push_back(message);
+  }
+  void summarise() {
+    for (auto& [kind, n] : counts_)
+      if (n > kMaxListed)
+        report_.problems.push_back("... and " + std::to_string(n - kMaxListed) + " more " + kind);
+  }
+
+ private:
+  CheckReport& report_;
+  std::map<std::string, size_t> counts_;
+};
+
+// Xapian's structural check of every table. Its messages go into the report.
+// Returns false if the tables are damaged.
+bool check_structure(const std::string& path, Problems& problems) {
+  std::ostringstream out;
+  try {
+    size_t errors = Xapian::Database::check(path, 0, &out);
+    if (errors == 0) return true;
+    std::istringstream lines(out.str());
+    std::string line;
+    size_t listed = 0;
+    while (std::getline(lines, line) && listed < kMaxListed)
+      if (!line.empty() && line.find("rror") != std::string::npos) {
+        problems.add("Xapian errors", "Xapian check: " + line);
+        ++listed;
+      }
+    problems.add("Xapian errors", "Xapian check found " + std::to_string(errors) + " error(s)");
+  } catch (const Xapian::Error& e) {
+    problems.add("Xapian errors", "Xapian check failed: " + e.get_description());
+  }
+  return false;
+}
+
+}  // namespace
+
+CheckReport check_database(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec))
+    throw DatabaseError(path + ": no such database folder");
+  CheckReport report;
+  Problems problems(report);
+  // Reading damaged tables through the Xapian API can crash (a corrupt postlist
+  // B-tree segfaults in postlist_begin), so our own checks need sound tables.
+  if (!check_structure(path, problems)) {
+    problems.add("Xapian errors", "the tables are damaged; polsearch's own checks were skipped");
+    problems.summarise();
+    return report;
+  }
+
+  Xapian::Database db;
+  try {
+    db = Xapian::Database(path);
+  } catch (const Xapian::Error& e) {
+    problems.add("open", "cannot open the database: " + e.get_description());
+    problems.summarise();
+    return report;
+  }
+
+  // Metadata: format and schema, as the searcher needs them.
+  std::string format_text = db.get_metadata(std::string(terms::kMetaFormat));
+  std::string schema_text = db.get_metadata(std::string(terms::kMetaSchema));
+  if (format_text.empty()) {
+    problems.add("metadata", "no '" + std::string(terms::kMetaFormat) +
+                                 "' metadata: not a polsearch database, or never committed");
+  } else if (format_text.find_first_not_of("0123456789") != std::string::npos ||
+             format_text.size() > 6 || std::stoi(format_text) < 1 ||
+             std::stoi(format_text) > kDatabaseFormat) {
+    problems.add("metadata", "unknown database format '" + format_text + "' (this program reads " +
+                                 std::to_string(kDatabaseFormat) + ")");
+  }
+  Schema schema;
+  bool have_schema = false;
+  if (schema_text.empty()) {
+    problems.add("metadata", "no '" + std::string(terms::kMetaSchema) + "' metadata");
+  } else {
+    try {
+      schema = Schema::parse(schema_text, "recorded schema");
+      have_schema = true;
+    } catch (const SchemaError& e) {
+      problems.add("metadata", std::string("recorded schema does not parse: ") + e.what());
+    }
+  }
+  if (!have_schema) {
+    problems.summarise();
+    return report;
+  }
+
+  try {
+    const FieldSpec& id_field = schema.role(FieldRole::Id);
+    if (!id_field.filter_prefix || id_field.value_slot < 0) {
+      problems.add("metadata", "recorded schema's id field has no filter prefix or value slot");
+      problems.summarise();
+      return report;
+    }
+    const std::string record_term(terms::kRecordType);
+    const std::string& member_prefix = *id_field.filter_prefix;
+
+    // Statement records: id (value slot) -> recorded passage count.
+    struct Record {
+      Xapian::docid docid = 0;
+      int64_t passages = -1;  // -1: unreadable
+      uint64_t found = 0;     // passage documents with its membership term
+    };
+    std::map<std::string, Record> records;  // by membership term
+    std::unordered_set<Xapian::docid> record_docids;
+    for (auto it = db.postlist_begin(record_term); it != db.postlist_end(record_term); ++it) {
+      Xapian::Document doc = db.get_document(*it);
+      record_docids.insert(*it);
+      ++report.statements;
+      std::string id = doc.get_value(id_field.value_slot);
+      if (id.empty()) {
+        problems.add("records without an id",
+                     "statement record (document " + std::to_string(*it) + ") has no id");
+        continue;
+      }
+      std::string member = member_prefix + id_field.normalise_filter_value(id);
+      auto [rec, inserted] = records.try_emplace(member);
+      if (!inserted) {
+        problems.add("duplicate records",
+                     "statement '" + id + "' has more than one record (documents " +
+                         std::to_string(rec->second.docid) + " and " + std::to_string(*it) + ")");
+        continue;
+      }
+      rec->second.docid = *it;
+      auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      if (data.is_object() && data.contains("passages") && data["passages"].is_number_unsigned())
+        rec->second.passages = data["passages"].get<int64_t>();
+      else
+        problems.add("unreadable records", "statement '" + id + "': record (document " +
+                                               std::to_string(*it) +
+                                               ") has no readable passage count");
+    }
+
+    // Passages, grouped by membership term.
+    uint64_t members_total = 0;
+    for (auto t = db.allterms_begin(member_prefix); t != db.allterms_end(member_prefix); ++t) {
+      const std::string& member = *t;
+      uint64_t found = 0;
+      for (auto p = db.postlist_begin(member); p != db.postlist_end(member); ++p)
+        if (!record_docids.count(*p)) ++found;
+      members_total += found;
+      auto rec = records.find(member);
+      if (rec == records.end()) {
+        if (found > 0)
+          problems.add("passages without a record",
+                       std::to_string(found) + " passage(s) of statement '" +
+                           member.substr(member_prefix.size()) + "' have no statement record");
+        continue;
+      }
+      rec->second.found = found;
+    }
+    for (auto& [member, rec] : records) {
+      if (rec.passages >= 0 && static_cast<uint64_t>(rec.passages) != rec.found)
+        problems.add("passage count mismatches",
+                     "statement '" + member.substr(member_prefix.size()) + "': record says " +
+                         std::to_string(rec.passages) + " passage(s), the database has " +
+                         std::to_string(rec.found));
+    }
+    report.passages = db.get_doccount() - report.statements;
+    if (report.passages > members_total)
+      problems.add("orphan passages", std::to_string(report.passages - members_total) +
+                                          " passage document(s) belong to no statement");
+  } catch (const Xapian::Error& e) {
+    problems.add("read errors", "reading the database failed: " + e.get_description());
+  }
+  problems.summarise();
+  return report;
+}
+
+int run_check(const std::string& path, std::ostream& out) {
+  CheckReport report;
+  try {
+    report = check_database(path);
+  } catch (const DatabaseError& e) {
+    out << "indexer: check: " << e.what() << '\n';
+    return kExitDatabase;
+  }
+  for (const std::string& p : report.problems)
+    out << "indexer: check: " << path << ": " << p << '\n';
+  out << "indexer: check: " << path << ": " << report.statements << " statements, "
+      << report.passages << " passages; "
+      << (report.ok() ? std::string("no problems found")
+                      : std::to_string(report.problems.size()) + " problem(s) found")
+      << '\n';
+  return report.ok() ? kExitOk : kExitCheckFailed;
+}
+
+}  // namespace polsearch

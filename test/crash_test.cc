@@ -1,0 +1,217 @@
+// Crash safety: the real indexer is killed with SIGKILL at many points (after a
+// given commit plus a delay, or the moment a commit starts writing the postings)
+// and each time the database must open, pass xapian-check and `indexer --check`,
+// and a plain re-run of the same command must converge to exactly what one clean
+// run writes.
+//
+// The short version (3 kill points on a 100-statement slice) runs in `make test`;
+// POLSEARCH_CRASH_FULL=1 runs 12 kill points over the whole US presidential corpus.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "robustness_support.h"
+
+namespace polsearch::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Where to kill: once the database has `after_commits` commits, either wait
+// `delay_ms` (somewhere inside the next batch) or, with `during_commit`, wait for
+// the postlist table to be written (postings are buffered in memory and written
+// only when a batch commits) and kill at once.
+struct KillPoint {
+  Xapian::rev after_commits = 0;
+  bool during_commit = false;
+  int delay_ms = 0;
+  std::string describe() const {
+    return "after commit " + std::to_string(after_commits) +
+           (during_commit ? ", as the next commit writes postings"
+                          : ", +" + std::to_string(delay_ms) + " ms");
+  }
+};
+
+// Revision of the database at `path`, or nullopt if there is none (yet).
+std::optional<Xapian::rev> revision_of(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path / "iamglass", ec)) return std::nullopt;
+  try {
+    return Xapian::Database(path.string()).get_revision();
+  } catch (const Xapian::Error&) {
+    return std::nullopt;
+  }
+}
+
+// Modification time of a file in nanoseconds (0 if missing).
+int64_t mtime_ns(const fs::path& file) {
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0) return 0;
+  return int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+struct Outcome {
+  std::string point;
+  std::string state;  // what the database looked like right after the kill
+  bool killed = false;
+};
+
+class CrashHarness {
+ public:
+  CrashHarness(fs::path input, std::string commit_mb)
+      : input_(std::move(input)), commit_mb_(std::move(commit_mb)) {}
+
+  std::vector<std::string> command(const fs::path& db) const {
+    return {indexer_path(), "--db",  db.string(), "--commit-mb",  commit_mb_,
+            "--progress",   "never", "--quiet",   input_.string()};
+  }
+
+  // One clean run: the contents every crashed-and-re-run database must end with.
+  void reference(const fs::path& db) {
+    auto r = run_command(command(db));
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    reference_ = dump_database(db.string());
+    final_revision_ = *revision_of(db);
+    ASSERT_GE(final_revision_, 4u) << "too few commits for a crash test; lower --commit-mb";
+  }
+  Xapian::rev final_revision() const { return final_revision_; }
+
+  Outcome crash_and_recover(const fs::path& db, const KillPoint& point) {
+    Outcome out;
+    out.point = point.describe();
+    Background indexer(command(db), db.string() + ".log");
+    auto deadline = Clock::now() + std::chrono::minutes(10);  // hang guard only
+    std::optional<Xapian::rev> rev;
+    while (!indexer.poll() && Clock::now() < deadline) {
+      rev = revision_of(db);
+      if (rev.value_or(0) >= point.after_commits) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (point.during_commit) {
+      const int64_t before = mtime_ns(db / "postlist.glass");
+      while (!indexer.poll() && Clock::now() < deadline &&
+             mtime_ns(db / "postlist.glass") == before)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(point.delay_ms));
+    }
+    bool ran_to_end = indexer.poll().has_value();
+    int status = indexer.kill_now();
+    out.killed = !ran_to_end && status == 128 + SIGKILL;
+    EXPECT_TRUE(out.killed) << point.describe() << ": the indexer was not killed (status " << status
+                            << "); the kill point is past its last commit\n"
+                            << read_file(db.string() + ".log");
+
+    // The state it left: no database (killed before creating it), an empty one
+    // (killed before its first commit), or its last commit.
+    auto after = revision_of(db);
+    if (!fs::exists(db)) {
+      out.state = "no database folder";
+    } else if (!fs::exists(db / "iamglass")) {
+      out.state = "empty folder, no database yet";
+    } else {
+      EXPECT_TRUE(after.has_value()) << point.describe() << ": the database does not open";
+      out.state = "revision " + std::to_string(after.value_or(0));
+      auto xc = run_command({xapian_check(), db.string()});
+      EXPECT_EQ(xc.exit_status, 0) << point.describe() << ": xapian-check:\n" << xc.out << xc.err;
+      out.state += xc.exit_status == 0 ? ", xapian-check ok" : ", xapian-check FAILED";
+      if (after.value_or(0) >= 1) {
+        // Committed states always hold whole statements with their metadata.
+        auto check = run_command({indexer_path(), "--check", "--db", db.string()});
+        EXPECT_EQ(check.exit_status, 0) << point.describe() << ":\n" << check.err;
+        out.state += check.exit_status == 0 ? ", --check ok" : ", --check FAILED";
+        Xapian::Database opened(db.string());
+        out.state += ", " + std::to_string(opened.get_termfreq(std::string(terms::kRecordType))) +
+                     " statements";
+      } else {
+        // Revision 0: created, nothing committed. Acceptable: it holds nothing.
+        EXPECT_EQ(Xapian::Database(db.string()).get_doccount(), 0u);
+        out.state += " (nothing committed)";
+      }
+    }
+
+    // Recovery is the same command again, with no cleanup in between.
+    auto again = run_command(command(db));
+    EXPECT_EQ(again.exit_status, 0) << point.describe() << ": re-run failed:\n" << again.err;
+    auto dump = dump_database(db.string());
+    bool same = dump == reference_;
+    EXPECT_TRUE(same) << point.describe()
+                      << ": re-run differs from a clean run: " << dump_difference(reference_, dump);
+    out.state += same ? "; re-run converged" : "; re-run DIFFERS";
+    return out;
+  }
+
+  static std::string xapian_check() {
+    static const std::string path = find_program("xapian-check");
+    return path;
+  }
+
+ private:
+  fs::path input_;
+  std::string commit_mb_;
+  std::vector<std::string> reference_;
+  Xapian::rev final_revision_ = 0;
+};
+
+void run_harness(const fs::path& input, const std::string& commit_mb, size_t points) {
+  ASSERT_FALSE(CrashHarness::xapian_check().empty()) << "xapian-check (xapian-tools) not found";
+  TempDir dir;
+  CrashHarness harness(input, commit_mb);
+  harness.reference(dir.path() / "reference");
+  if (::testing::Test::HasFatalFailure()) return;
+  const Xapian::rev last = harness.final_revision();
+
+  // The first point kills at start-up, before any commit. The others are spread
+  // over the commits, alternating between "inside a batch" (growing delays) and
+  // "as a commit writes its postings"; none is at or after the last commit.
+  std::vector<KillPoint> plan = {{0, false, 0}};
+  // With room for it, one more inside the first batch (database created, nothing
+  // committed yet).
+  if (points >= 6) plan.push_back({0, false, 300});
+  const int delays[] = {30, 120, 250, 400};
+  const size_t spread = points - plan.size();
+  for (size_t i = 0; i < spread; ++i) {
+    KillPoint p;
+    p.after_commits = static_cast<Xapian::rev>(1 + i * (last - 2) / spread);
+    p.during_commit = i % 2 == 0;
+    p.delay_ms = delays[(i / 2) % 4];
+    plan.push_back(p);
+  }
+  std::ostringstream summary;
+  size_t killed = 0, converged = 0;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    Outcome o = harness.crash_and_recover(dir.path() / ("crash-" + std::to_string(i)), plan[i]);
+    killed += o.killed;
+    converged += o.state.find("converged") != std::string::npos;
+    summary << "  kill " << i + 1 << ": " << o.point << " -> " << o.state << '\n';
+  }
+  summary << "  " << killed << " of " << plan.size() << " kills landed, " << converged
+          << " re-runs converged; clean run has " << last << " commits\n";
+  std::cout << "crash harness (" << input.filename().string() << ", --commit-mb " << commit_mb
+            << "):\n"
+            << summary.str();
+  ::testing::Test::RecordProperty("crash_summary", summary.str());
+}
+
+TEST(Crash, KilledIndexerLeavesAUsableDatabaseAndReRunConverges) {
+  REQUIRE_SHARED("corpus/us-presidential-speeches/docs.jsonl.gz");
+  TempDir dir;
+  fs::path input = dir.path() / "slice.jsonl";
+  write_file(input, gz_head(shared_dir() / "corpus/us-presidential-speeches/docs.jsonl.gz", 100));
+  run_harness(input, "0.1", 3);
+}
+
+TEST(Crash, FullCorpusTwelveKillPoints) {
+  if (!std::getenv("POLSEARCH_CRASH_FULL"))
+    GTEST_SKIP() << "set POLSEARCH_CRASH_FULL=1 for 12 kill points over the whole corpus";
+  REQUIRE_SHARED("corpus/us-presidential-speeches/docs.jsonl.gz");
+  run_harness(shared_dir() / "corpus/us-presidential-speeches/docs.jsonl.gz", "1", 12);
+}
+
+}  // namespace
+}  // namespace polsearch::testing
