@@ -54,10 +54,16 @@ demo: build
 test: build
 	ctest --preset release -j $(JOBS)
 
+# The asan test preset sets ASAN_OPTIONS new_delete_type_mismatch=0: libxapian's own
+# Database::check (behind `indexer --check`) deletes an object with the wrong size,
+# inside Xapian, which ASan would report. SANITIZE_EXCLUDE skips tests too slow under
+# ASan (the 50 MB statement takes about 5 minutes there); `make test` runs them.
+SANITIZE_EXCLUDE ?= FiftyMegabyte
 sanitize: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
-	ctest --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS) -E '$(SANITIZE_EXCLUDE)'
+
 
 # Builds the libFuzzer targets (fuzz/, preset `fuzz`) and runs each for FUZZ_SECONDS,
 # starting from the seeds in fuzz/corpus/<target>; new inputs collect in

@@ -26,7 +26,9 @@ void report_syntax_error(const std::string& query, const polsearch::QuerySyntaxE
 }
 
 // A ranking override from the command line: "on"/"off" (or true/false, 1/0).
-bool parse_switch(const std::string& value) { return value == "on" || value == "true" || value == "1"; }
+bool parse_switch(const std::string& value) {
+  return value == "on" || value == "true" || value == "1";
+}
 
 // "A:B[:C]" into numbers; throws CLI::ValidationError naming the option.
 std::vector<double> parse_numbers(const std::string& option, const std::string& value,
@@ -65,7 +67,7 @@ struct RankingFlags {
     if (min_normlen) r.min_normlen = *min_normlen;
     if (other_passages) r.other_passages = *other_passages;
     if (!all_terms_first.empty()) r.all_terms_first = parse_switch(all_terms_first);
-    if (!stopwords.empty()) r.stopwords = parse_switch(stopwords);
+    if (!stopwords.empty()) r.stopwords = stopwords;
     if (!passage_stats.empty()) r.passage_stats = parse_switch(passage_stats);
     if (!lucene_idf.empty()) r.lucene_idf = parse_switch(lucene_idf);
     if (proximity == "off") {
@@ -129,6 +131,12 @@ int main(int argc, char** argv) {
                  "plain for --queries")
       ->check(CLI::IsMember({"full", "plain"}));
   app.add_option("--tag", tag, "Run tag in --format trec")->capture_default_str();
+  app.add_flag("--facets", options.facets,
+               "Count all matching passages by speaker, country, source and year");
+  app.add_option("--facet-values", options.facet_values, "Values listed per facet")
+      ->capture_default_str();
+  app.add_flag("--expand", options.expand,
+               "Expand every word or phrase that names a concept (schema/concepts.toml), as ~word");
   app.add_option("--color", color, "Bold highlights: auto (on a terminal), always, never")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -148,8 +156,8 @@ int main(int argc, char** argv) {
                  "on|off: passages with every bare word rank first")
       ->check(on_off);
   app.add_option("--stopwords", ranking.stopwords,
-                 "on|off: drop English stop words from plain queries")
-      ->check(on_off);
+                 "none|lucene|common: stop words dropped from plain queries")
+      ->check(CLI::IsMember({"none", "lucene", "common"}));
   app.add_option("--passage-stats", ranking.passage_stats,
                  "on|off: BM25 statistics over passages only (not statement records)")
       ->check(on_off);

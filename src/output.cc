@@ -54,6 +54,8 @@ nlohmann::json summary_to_json(const SearchResult& result) {
   j["returned"] = result.hits.size();
   j["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
   j["notes"] = result.notes;
+  if (!result.suggestion.empty()) j["suggestion"] = result.suggestion;
+  if (!result.facets.empty()) j["facets"] = facets_to_json(result.facets);
   return j;
 }
 
@@ -128,6 +130,12 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     out << '\n';
   }
   for (auto& note : result.notes) out << "note: " << note << '\n';
+  if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << '\n';
+  for (auto& facet : result.facets) {
+    out << "facet " << facet.field << " (" << facet.total << " passages):";
+    for (auto& [value, count] : facet.counts) out << "  " << value << ' ' << count;
+    out << '\n';
+  }
   out << result.hits.size() << " passage" << (result.hits.size() == 1 ? "" : "s")
       << " shown of about " << result.estimated_matches << " matching (" << std::fixed
       << std::setprecision(1) << result.elapsed_ms << " ms)\n";

@@ -44,8 +44,17 @@ static_assert(std::is_sorted(std::begin(kStopwords), std::end(kStopwords)));
 
 }  // namespace
 
-bool is_stopword(std::string_view form) {
-  return std::binary_search(std::begin(kStopwords), std::end(kStopwords), form);
+StopList stop_list_named(std::string_view name) {
+  if (name == "lucene") return StopList::Lucene;
+  if (name == "common") return StopList::Common;
+  return StopList::None;
+}
+
+bool is_stopword(std::string_view form, StopList list) {
+  if (list == StopList::Common) return Analyzer::is_common_word(form);
+  if (list == StopList::Lucene)
+    return std::binary_search(std::begin(kStopwords), std::end(kStopwords), form);
+  return false;
 }
 
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
@@ -176,6 +185,24 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
       }
     }
   }
+  // British and American spellings meet: "defence" also finds "defense".
+  if (!acronym && !exact && options_.concepts) {
+    const std::string& variant = options_.concepts->spelling_variant(token.form);
+    if (!variant.empty()) {
+      const std::string& variant_stem = analyzer_.stem(variant);
+      q = Q(Q::OP_OR, q,
+            Q(variant_stem.empty() ? prefix + variant
+                                   : std::string(terms::kStem) + prefix + variant_stem));
+      if (highlight) {
+        HighlightPattern v;
+        v.kind = HighlightPattern::Kind::Word;
+        v.forms = {variant};
+        v.stem = variant_stem;
+        v.label = label;
+        out.highlights.push_back(std::move(v));
+      }
+    }
+  }
   if (highlight) out.highlights.push_back(std::move(pattern));
   return q;
 }
@@ -208,7 +235,60 @@ Xapian::Query QueryBuilder::sequence_query(const std::vector<Token>& tokens,
   return q;
 }
 
+Xapian::Query QueryBuilder::expand_concepts(Xapian::Query base, const std::vector<Token>& tokens,
+                                            const std::string& label, BuiltQuery& out) {
+  if (!options_.concepts) return base;
+  std::vector<std::string> forms;
+  for (auto& t : tokens) forms.push_back(t.form);
+  auto concepts = options_.concepts->find(forms);
+  if (concepts.empty()) {
+    if (!options_.expand_all) out.notes.push_back("'" + label + "' names no concept; searched as written");
+    return base;
+  }
+  std::string own = wording_key(label, analyzer_);
+  std::vector<Q> wordings;
+  std::string listed;
+  for (const Concept* c : concepts) {
+    for (const std::string& wording : c->wordings) {
+      if (wording_key(wording, analyzer_) == own) continue;
+      std::vector<Token> w;
+      std::vector<Compound> compounds;
+      analyzer_.analyze(wording, w, &compounds);
+      // Each wording is its own highlight label, so the output names the one that matched.
+      std::string wording_label = w.size() == 1 ? wording : "\"" + wording + "\"";
+      wordings.push_back(w.size() == 1 ? word_query(w[0], "", false, wording_label, out, true)
+                                       : sequence_query(w, compounds, "", wording_label, out, true));
+      listed += (listed.empty() ? "" : ", ") + wording_label;
+    }
+    out.notes.push_back("~" + label + ": concept '" + c->name + "' adds " + listed);
+  }
+  if (wordings.empty()) return base;
+  return Q(Q::OP_OR, base, Q(Q::OP_SCALE_WEIGHT, or_of(wordings), options_.expansion_weight));
+}
+
 QueryBuilder::Part QueryBuilder::build_word(const QueryNode& node, BuiltQuery& out) {
+  // "~backstop": expand the word to its concept's wordings.
+  bool expand = options_.expand_all;
+  QueryNode plain;
+  const QueryNode* word = &node;
+  if (node.text.size() > 1 && node.text[0] == '~' && !node.wildcard) {
+    expand = true;
+    plain.kind = node.kind;
+    plain.text = node.text.substr(1);
+    plain.offset = node.offset + 1;
+    word = &plain;
+  }
+  if (expand) {
+    std::vector<Token> tokens;
+    analyzer_.analyze(word->text, tokens);
+    Part base = build_word_as_written(*word, out);
+    if (base.empty) return base;
+    return {expand_concepts(base.query, tokens, word->text, out)};
+  }
+  return build_word_as_written(node, out);
+}
+
+QueryBuilder::Part QueryBuilder::build_word_as_written(const QueryNode& node, BuiltQuery& out) {
   std::vector<Token> tokens;
   std::vector<Compound> compounds;
   analyzer_.analyze(node.text, tokens, &compounds);
@@ -235,6 +315,14 @@ QueryBuilder::Part QueryBuilder::build_word(const QueryNode& node, BuiltQuery& o
 }
 
 QueryBuilder::Part QueryBuilder::build_phrase(const QueryNode& node, BuiltQuery& out) {
+  Part base = build_phrase_as_written(node, out);
+  if (!options_.expand_all || base.empty) return base;
+  std::vector<Token> tokens;
+  analyzer_.analyze(node.text, tokens);
+  return {expand_concepts(base.query, tokens, node.text, out)};
+}
+
+QueryBuilder::Part QueryBuilder::build_phrase_as_written(const QueryNode& node, BuiltQuery& out) {
   std::vector<Token> tokens;
   std::vector<Compound> compounds;
   analyzer_.analyze(node.text, tokens, &compounds);
@@ -395,21 +483,23 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
   std::vector<Q> should, must, must_not;
   std::vector<Part> filters, excluded_filters;
   // Stop words are dropped from a ranked top-level bag, unless nothing else would remain.
+  // A word written as an acronym ("US", "WHO") is not one, unless the whole query shouts.
   auto single_form = [&](const QueryNode& child) -> std::optional<std::string> {
     if (child.kind != QueryNode::Kind::Word || !child.field.empty() || child.wildcard)
       return std::nullopt;
     std::vector<Token> tokens;
     analyzer_.analyze(child.text, tokens);
-    if (tokens.size() != 1) return std::nullopt;
+    if (tokens.size() != 1 || tokens[0].dotted_acronym || (tokens[0].all_caps && !options_.shouted))
+      return std::nullopt;
     return tokens[0].form;
   };
   std::vector<bool> dropped(node.children.size(), false);
-  if (top_level && options_.drop_stopwords) {
+  if (top_level && options_.stopwords != StopList::None) {
     bool any_kept = false;
     for (size_t i = 0; i < node.children.size(); ++i) {
       Occur occur = i < node.occurs.size() ? node.occurs[i] : Occur::Should;
       auto form = single_form(*node.children[i]);
-      dropped[i] = occur == Occur::Should && form && is_stopword(*form);
+      dropped[i] = occur == Occur::Should && form && is_stopword(*form, options_.stopwords);
       any_kept = any_kept || !dropped[i];
     }
     if (!any_kept) dropped.assign(node.children.size(), false);

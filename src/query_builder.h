@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include "analyzer.h"
+#include "concepts.h"
 #include "query_ast.h"
 #include "schema.h"
 
@@ -42,11 +43,14 @@ struct BuiltQuery {
   std::vector<std::string> notes;  // e.g. words that analysed to nothing
 };
 
+enum class StopList { None, Lucene, Common };
+StopList stop_list_named(std::string_view name);  // "none", "lucene", "common"
+
 struct QueryBuilderOptions {
   double exact_boost = 0.25;
   bool all_terms_first = true;
-  // Top-level bare words from the English stop list are dropped (unless every word is one).
-  bool drop_stopwords = false;
+  // Top-level bare words from this stop list are dropped (unless every word is one).
+  StopList stopwords = StopList::None;
   // The query is written all in capitals ("USE OF DIGITAL COMPUTERS"): capitals say
   // nothing about acronyms then, so "US" / "IT" / "WHO" are searched as ordinary words.
   bool shouted = false;
@@ -57,11 +61,18 @@ struct QueryBuilderOptions {
   bool proximity_near = false;
   unsigned max_wildcard_expansion = 512;
   unsigned max_field_statements = 50000;  // speaker:/title: may select at most this many statements
+  // Concept groups and spelling pairs (schema/concepts.toml); null = none. Spelling
+  // variants (defence/defense) always meet; concepts expand for ~word, or for every
+  // word and phrase with expand_all (--expand).
+  const ConceptTable* concepts = nullptr;
+  bool expand_all = false;
+  double expansion_weight = 0.5;  // other wordings count this much: the typed wording ranks first
 };
 
-// The small fixed English stop list used for natural-language queries (Lucene's 33 words,
-// the list behind the published Anserini BM25 figures).
-bool is_stopword(std::string_view form);
+// True if the normalised form is on the list: Lucene's 33 English stop words (the list
+// behind the published Anserini BM25 figures) or the analyser's 180 common English words
+// (Analyzer::is_common_word), which include all of Lucene's.
+bool is_stopword(std::string_view form, StopList list = StopList::Common);
 
 class QueryBuilder {
  public:
@@ -84,6 +95,8 @@ class QueryBuilder {
   };
   Part build_node(const QueryNode& node, bool top_level, BuiltQuery& out);
   Part build_word(const QueryNode& node, BuiltQuery& out);
+  Part build_word_as_written(const QueryNode& node, BuiltQuery& out);
+  Part build_phrase_as_written(const QueryNode& node, BuiltQuery& out);
   Part build_phrase(const QueryNode& node, BuiltQuery& out);
   Part build_field(const QueryNode& node, const FieldSpec& field, BuiltQuery& out);
   Part build_range(const QueryNode& node, BuiltQuery& out);
@@ -96,6 +109,8 @@ class QueryBuilder {
                                const std::vector<Compound>& compounds, const std::string& prefix,
                                const std::string& label, BuiltQuery& out, bool highlight);
   Xapian::Query combine_filters(std::vector<Part>& filters);
+  Xapian::Query expand_concepts(Xapian::Query base, const std::vector<Token>& tokens,
+                                const std::string& label, BuiltQuery& out);
   Xapian::Query statements_matching(const Xapian::Query& on_records, const QueryNode& node);
 
   const Xapian::Database& db_;

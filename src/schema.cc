@@ -151,7 +151,9 @@ Schema Schema::parse(std::string_view toml_text, const std::string& origin) {
     r.per_doc = static_cast<unsigned>(get_or<int64_t>(*ranking, "per_doc", r.per_doc, where));
     r.passage_stats = get_or<bool>(*ranking, "passage_stats", r.passage_stats, where);
     r.lucene_idf = get_or<bool>(*ranking, "lucene_idf", r.lucene_idf, where);
-    r.stopwords = get_or<bool>(*ranking, "stopwords", r.stopwords, where);
+    r.stopwords = get_or<std::string>(*ranking, "stopwords", r.stopwords, where);
+    if (r.stopwords != "none" && r.stopwords != "lucene" && r.stopwords != "common")
+      throw SchemaError(where + ": stopwords must be \"none\", \"lucene\" or \"common\"");
     r.proximity_weight = get_or<double>(*ranking, "proximity_weight", r.proximity_weight, where);
     auto window = get_or<int64_t>(*ranking, "proximity_window", r.proximity_window, where);
     r.proximity_near = get_or<bool>(*ranking, "proximity_near", r.proximity_near, where);

@@ -61,8 +61,9 @@ struct RankingParams {
   // idf = log(1 + (N - n + 0.5) / (n + 0.5)) (Lucene's, never negative) instead of Xapian's
   // log((N - n + 0.5) / (n + 0.5)) with its adjustment for terms in over a third of passages.
   bool lucene_idf = false;
-  // Plain (natural-language) queries drop words of a small fixed English stop list.
-  bool stopwords = false;
+  // Stop words dropped from plain (natural-language) queries: "none", "lucene" (Lucene's
+  // 33 English stop words) or "common" (the analyser's 180 common English words).
+  std::string stopwords = "none";
   // Adjacent pairs of bare query words also match as OP_PHRASE (window <= 2: next to each
   // other, in order; larger: in order within the window) or OP_NEAR (near = true, any order),
   // adding this fraction of the pair's BM25 weight. 0 = off.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
 #include "terms.h"
@@ -17,8 +18,8 @@ namespace {
 // never results, yet Xapian counts them in N and the average length), and Lucene's idf.
 class PassageBM25Weight : public Xapian::Weight {
  public:
-  PassageBM25Weight(double k1, double b, double min_normlen, bool lucene_idf,
-                    double excluded_docs, double excluded_length)
+  PassageBM25Weight(double k1, double b, double min_normlen, bool lucene_idf, double excluded_docs,
+                    double excluded_length)
       : k1_(k1),
         b_(b),
         min_normlen_(min_normlen),
@@ -151,7 +152,8 @@ Searcher::Searcher(const std::string& path) : Searcher(open_for_search(path)) { 
 Searcher::Searcher(OpenedDatabase opened)
     : db_(std::move(opened.db)),
       schema_(std::move(opened.schema)),
-      analyzer_(AnalyzerOptions{schema_.default_language}) {}
+      analyzer_(AnalyzerOptions{schema_.default_language}),
+      concepts_(ConceptTable::builtin(analyzer_)) {}
 
 nlohmann::json Searcher::statement_metadata(const std::string& id) {
   std::string unique = std::string(terms::kUnique) + id;
@@ -191,6 +193,37 @@ void Searcher::update_record_stats() {
   stats_valid_ = true;
 }
 
+std::string Searcher::suggest_spelling(const QueryNode& tree, const std::string& query) {
+  // Words the index has never seen get the closest frequent word of its spelling
+  // table (filled at index time); the suggestion is the query with them replaced.
+  struct Replacement {
+    size_t offset, length;
+    std::string word;
+  };
+  std::vector<Replacement> replacements;
+  std::vector<const QueryNode*> stack = {&tree};
+  while (!stack.empty()) {
+    const QueryNode* node = stack.back();
+    stack.pop_back();
+    for (auto& child : node->children) stack.push_back(child.get());
+    if (node->kind != QueryNode::Kind::Word || !node->field.empty() || node->wildcard) continue;
+    size_t skip = !node->text.empty() && node->text[0] == '~';
+    std::vector<Token> tokens;
+    analyzer_.analyze(std::string_view(node->text).substr(skip), tokens);
+    if (tokens.size() != 1 || db_.term_exists(tokens[0].form)) continue;
+    std::string suggestion = db_.get_spelling_suggestion(tokens[0].form, 2);
+    if (suggestion.empty() || suggestion == tokens[0].form) continue;
+    if (node->offset + skip + node->text.size() - skip > query.size()) continue;
+    replacements.push_back({node->offset + skip, node->text.size() - skip, suggestion});
+  }
+  if (replacements.empty()) return "";
+  std::sort(replacements.begin(), replacements.end(),
+            [](const Replacement& a, const Replacement& b) { return a.offset > b.offset; });
+  std::string out = query;
+  for (auto& r : replacements) out.replace(r.offset, r.length, r.word);
+  return out;
+}
+
 SearchResult Searcher::run(const std::string& query, const SearchOptions& options) {
   auto started = std::chrono::steady_clock::now();
   SearchResult result;
@@ -205,11 +238,13 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   QueryBuilderOptions builder_options;
   builder_options.exact_boost = ranking.exact_boost;
   builder_options.all_terms_first = ranking.all_terms_first;
-  builder_options.drop_stopwords = plain && ranking.stopwords;
+  if (plain) builder_options.stopwords = stop_list_named(ranking.stopwords);
   builder_options.shouted = plain && is_shouted(query);
   builder_options.proximity_weight = ranking.proximity_weight;
   builder_options.proximity_window = ranking.proximity_window;
   builder_options.proximity_near = ranking.proximity_near;
+  builder_options.concepts = &concepts_;
+  builder_options.expand_all = options.expand;
   QueryBuilder builder(db_, schema_, analyzer_, builder_options);
   BuiltQuery built = builder.build(*tree);
   result.notes = built.notes;
@@ -302,7 +337,8 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
     // Statement = best passage + other_passages x each other passage. Scored over the
     // top passages (ten per statement asked for, at least 1000), not the whole index.
     enquire.set_collapse_key(Xapian::BAD_VALUENO);
-    Xapian::doccount depth = std::max<Xapian::doccount>(1000, 10 * (options.offset + options.limit));
+    Xapian::doccount depth =
+        std::max<Xapian::doccount>(1000, 10 * (options.offset + options.limit));
     Xapian::MSet mset = enquire.get_mset(0, depth, options.check_at_least);
     struct Statement {
       Xapian::MSetIterator best;
@@ -326,27 +362,38 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
       ranked[slot->second].weight += ranking.other_passages * weight;
       ++ranked[slot->second].others;
     }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const Statement& a, const Statement& b) {
-      return a.weight > b.weight;
-    });
-    result.estimated_matches = mset.size() < depth
-                                   ? static_cast<Xapian::doccount>(ranked.size())
-                                   : std::max<Xapian::doccount>(ranked.size(),
-                                                                mset.get_matches_estimated());
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const Statement& a, const Statement& b) { return a.weight > b.weight; });
+    result.estimated_matches =
+        mset.size() < depth
+            ? static_cast<Xapian::doccount>(ranked.size())
+            : std::max<Xapian::doccount>(ranked.size(), mset.get_matches_estimated());
     for (size_t i = options.offset; i < ranked.size() && i < options.offset + options.limit; ++i) {
       Hit hit = make_hit(ranked[i].best, ranked[i].weight, ranked[i].others);
       hit.rank = ++rank;
       result.hits.push_back(std::move(hit));
     }
   } else {
-    Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, options.check_at_least);
+    std::optional<FacetCollector> facets;
+    Xapian::doccount check_at_least = options.check_at_least;
+    if (options.facets) {
+      // Facets count every matching passage, so they need the whole match set, and
+      // hits are not collapsed unless --per-doc asks for it.
+      facets.emplace(schema_, options.facet_values);
+      facets->attach(enquire);
+      check_at_least = db_.get_doccount();
+      if (!options.per_doc) enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    }
+    Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check_at_least);
     result.estimated_matches = mset.get_matches_estimated();
+    if (facets) result.facets = facets->collect();
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Hit hit = make_hit(it, it.get_weight(), it.get_collapse_count());
       hit.rank = ++rank;
       result.hits.push_back(std::move(hit));
     }
   }
+  if (options.suggest) result.suggestion = suggest_spelling(*tree, query);
   result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;

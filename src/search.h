@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer.h"
+#include "concepts.h"
 #include "database.h"
+#include "facets.h"
 #include "query_ast.h"
 #include "query_builder.h"
 #include "schema.h"
@@ -33,13 +35,17 @@ struct SearchOptions {
   RankUnit unit = RankUnit::Passage;
   unsigned limit = 10;
   unsigned offset = 0;
-  std::optional<unsigned> per_doc;  // default: schema's ranking.per_doc; 0 = no limit
-  std::optional<double> k1, b;      // default: schema's ranking
+  std::optional<unsigned> per_doc;       // default: schema's ranking.per_doc; 0 = no limit
+  std::optional<double> k1, b;           // default: schema's ranking
   std::optional<RankingParams> ranking;  // default: schema's [ranking] (k1, b above still win)
-  std::string language;             // query language; default: schema's default
-  unsigned check_at_least = 0;      // make estimated_matches exact up to this many
-  double time_limit_seconds = 0;    // 0 = none; stops matching early on huge queries
-  bool highlight = true;            // find highlight spans (and fetch metadata) for each hit
+  std::string language;                  // query language; default: schema's default
+  unsigned check_at_least = 0;           // make estimated_matches exact up to this many
+  double time_limit_seconds = 0;         // 0 = none; stops matching early on huge queries
+  bool highlight = true;                 // find highlight spans (and fetch metadata) for each hit
+  bool facets = false;                   // count matches by speaker, country, source, year
+  unsigned facet_values = 10;            // values listed per facet (the rest as "(other)")
+  bool expand = false;                   // expand every word that names a concept (as ~word)
+  bool suggest = true;                   // "did you mean" for words the index does not have
 };
 
 struct Hit {
@@ -65,6 +71,8 @@ struct SearchResult {
   Xapian::doccount estimated_matches = 0;
   std::vector<Hit> hits;
   std::vector<std::string> notes;
+  std::vector<Facet> facets;  // with SearchOptions::facets
+  std::string suggestion;     // the query with unknown words replaced, or ""
   double elapsed_ms = 0;
 };
 
@@ -85,6 +93,7 @@ class Searcher {
  private:
   SearchResult run(const std::string& query, const SearchOptions& options);
   nlohmann::json statement_metadata(const std::string& id);
+  std::string suggest_spelling(const QueryNode& tree, const std::string& query);
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();
@@ -93,6 +102,7 @@ class Searcher {
   Schema schema_;
   std::string path_;
   Analyzer analyzer_;
+  ConceptTable concepts_;
   bool stats_valid_ = false;
   Xapian::doccount stats_doccount_ = 0;
   Xapian::totallength stats_length_ = 0;

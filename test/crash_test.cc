@@ -185,7 +185,9 @@ void run_harness(const fs::path& input, const std::string& commit_mb, size_t poi
   std::ostringstream summary;
   size_t killed = 0, converged = 0;
   for (size_t i = 0; i < plan.size(); ++i) {
-    Outcome o = harness.crash_and_recover(dir.path() / ("crash-" + std::to_string(i)), plan[i]);
+    const fs::path db = dir.path() / ("crash-" + std::to_string(i));
+    Outcome o = harness.crash_and_recover(db, plan[i]);
+    fs::remove_all(db);  // a corpus-sized database each: keep the disk footprint small
     killed += o.killed;
     converged += o.state.find("converged") != std::string::npos;
     summary << "  kill " << i + 1 << ": " << o.point << " -> " << o.state << '\n';

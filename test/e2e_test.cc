@@ -200,6 +200,59 @@ TEST_F(Samples, UsAcronymIsNotThePronoun) {
   EXPECT_TRUE(marked.count("U.S.")) << "and the acronym";
 }
 
+TEST_F(Samples, ConceptExpansionFindsOtherWordingsAndNamesThem) {
+  auto plain = search(db(), "backstop", {"--per-doc", "0", "--limit", "50"});
+  auto expanded = search(db(), "~backstop", {"--per-doc", "0", "--limit", "50"});
+  ASSERT_EQ(expanded.raw.exit_status, 0) << expanded.raw.err;
+  EXPECT_GT(expanded.hits.size(), plain.hits.size());
+  bool guarantee_without_backstop = false;
+  for (auto& hit : expanded.hits) {
+    std::string text = lower(hit["text"]);
+    if (text.find("backstop") == std::string::npos) {
+      EXPECT_NE(text.find("security guarantee"), std::string::npos) << text;
+      guarantee_without_backstop = true;
+      // The output names the wording that matched.
+      std::string matched = hit["matched"].dump();
+      EXPECT_NE(matched.find("security guarantee"), std::string::npos) << matched;
+    }
+  }
+  EXPECT_TRUE(guarantee_without_backstop);
+  // The typed wording ranks above its expansions.
+  EXPECT_NE(lower(expanded.hits[0]["text"]).find("backstop"), std::string::npos);
+}
+
+TEST_F(Samples, BritishAndAmericanSpellingsMeet) {
+  auto r = search(db(), "defence", {"--per-doc", "0", "--limit", "50"});
+  std::set<std::string> marked;
+  for (auto& hit : r.hits)
+    for (auto& h : highlighted(hit)) marked.insert(lower(h));
+  EXPECT_TRUE(marked.count("defence"));
+  EXPECT_TRUE(marked.count("defense"));
+}
+
+TEST_F(Samples, MisspelledWordGetsASuggestion) {
+  auto r = search(db(), "secruity");
+  ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+  EXPECT_TRUE(r.hits.empty());
+  EXPECT_EQ(r.summary["suggestion"], "security");
+  auto text = run_command({searcher_path(), "--db", db(), "secruity guarantees"});
+  EXPECT_NE(text.out.find("did you mean: security guarantees"), std::string::npos) << text.out;
+}
+
+TEST_F(Samples, FacetsCountTheWholeMatchingSet) {
+  auto r = search(db(), "security", {"--facets", "--limit", "1"});
+  ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+  ASSERT_EQ(r.hits.size(), 1u);
+  auto facets = r.summary["facets"];
+  for (const char* field : {"speaker", "country", "source", "year"}) {
+    ASSERT_TRUE(facets.contains(field)) << field;
+    uint64_t sum = 0;
+    for (auto& c : facets[field]["counts"]) sum += c["count"].get<uint64_t>();
+    EXPECT_EQ(sum, r.summary["estimated_matches"].get<uint64_t>()) << field;
+  }
+  EXPECT_EQ(facets["country"]["counts"][0]["value"], "UKR");
+}
+
 TEST_F(Samples, TextOutputMarksMatches) {
   auto r = run_command({searcher_path(), "--db", db(), "--limit", "1", "backstop"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
