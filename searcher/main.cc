@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
       "Quote the whole query for the shell: searcher --db DIR '\"Article 5\" backstop'.\n"
       "Batch: --queries FILE (BEIR queries.jsonl or qid<TAB>query) answers every query in one\n"
       "process; their text is read as plain words unless --query-syntax full.\n"
+      "Ranking options (--k1 ... --other-passages) override the database schema's [ranking]\n"
+      "for this run; docs/EVALUATION.md measures each of them.\n"
       "Exit status: 0 searched (with or without hits); 1 batch mode: some queries could not\n"
       "be run (each reported); 2 usage or query syntax error; 3 database missing, unreadable\n"
       "or too new; 4 unexpected failure.");
@@ -156,7 +158,7 @@ int main(int argc, char** argv) {
                  "on|off: passages with every bare word rank first")
       ->check(on_off);
   app.add_option("--stopwords", ranking.stopwords,
-                 "none|lucene|common: stop words dropped from plain queries")
+                 "none|lucene|common: stop words dropped from plain queries (default from schema)")
       ->check(CLI::IsMember({"none", "lucene", "common"}));
   app.add_option("--passage-stats", ranking.passage_stats,
                  "on|off: BM25 statistics over passages only (not statement records)")

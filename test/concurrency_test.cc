@@ -24,7 +24,8 @@ std::string statement(const std::string& id, int n) {
     if (p) text += "\\n\\n";
     text += "Paragraph " + std::to_string(p) + " of statement " + std::to_string(n) +
             " mentions the zebra crossing, the harbour, fisheries policy and several other "
-            "matters that the delegation wished to record for the minutes.";
+            "matters that the delegation wished to record for the minutes of the meeting "
+            "and for the budget of the coming year.";
   }
   return "{\"id\":\"" + id + "\",\"title\":\"Statement " + std::to_string(n) +
          "\",\"country\":\"UKR\",\"date\":\"2022-01-01\",\"text\":\"" + text + "\"}\n";

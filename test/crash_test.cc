@@ -30,7 +30,10 @@ struct KillPoint {
   Xapian::rev after_commits = 0;
   bool during_commit = false;
   int delay_ms = 0;
+  std::string when_exists;  // if set: kill once DB + this suffix exists, + delay_ms
   std::string describe() const {
+    if (!when_exists.empty())
+      return "once <db>" + when_exists + " exists, +" + std::to_string(delay_ms) + " ms";
     return "after commit " + std::to_string(after_commits) +
            (during_commit ? ", as the next commit writes postings"
                           : ", +" + std::to_string(delay_ms) + " ms");
@@ -63,12 +66,15 @@ struct Outcome {
 
 class CrashHarness {
  public:
-  CrashHarness(fs::path input, std::string commit_mb)
-      : input_(std::move(input)), commit_mb_(std::move(commit_mb)) {}
+  CrashHarness(fs::path input, std::string commit_mb, std::vector<std::string> extra = {})
+      : input_(std::move(input)), commit_mb_(std::move(commit_mb)), extra_(std::move(extra)) {}
 
   std::vector<std::string> command(const fs::path& db) const {
-    return {indexer_path(), "--db",  db.string(), "--commit-mb",  commit_mb_,
-            "--progress",   "never", "--quiet",   input_.string()};
+    std::vector<std::string> argv = {indexer_path(), "--db",       db.string(), "--commit-mb",
+                                     commit_mb_,     "--progress", "never",     "--quiet"};
+    argv.insert(argv.end(), extra_.begin(), extra_.end());
+    argv.push_back(input_.string());
+    return argv;
   }
 
   // One clean run: the contents every crashed-and-re-run database must end with.
@@ -77,7 +83,9 @@ class CrashHarness {
     ASSERT_EQ(r.exit_status, 0) << r.err;
     reference_ = dump_database(db.string());
     final_revision_ = *revision_of(db);
-    ASSERT_GE(final_revision_, 4u) << "too few commits for a crash test; lower --commit-mb";
+    if (extra_.empty()) {
+      ASSERT_GE(final_revision_, 4u) << "too few commits for a crash test; lower --commit-mb";
+    }
   }
   Xapian::rev final_revision() const { return final_revision_; }
 
@@ -86,11 +94,12 @@ class CrashHarness {
     out.point = point.describe();
     Background indexer(command(db), db.string() + ".log");
     auto deadline = Clock::now() + std::chrono::minutes(10);  // hang guard only
-    std::optional<Xapian::rev> rev;
+    const fs::path trigger = db.string() + point.when_exists;
     while (!indexer.poll() && Clock::now() < deadline) {
-      rev = revision_of(db);
-      if (rev.value_or(0) >= point.after_commits) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      if (!point.when_exists.empty() ? fs::exists(trigger)
+                                     : revision_of(db).value_or(0) >= point.after_commits)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(point.when_exists.empty() ? 2 : 1));
     }
     if (point.during_commit) {
       const int64_t before = mtime_ns(db / "postlist.glass");
@@ -128,6 +137,10 @@ class CrashHarness {
         Xapian::Database opened(db.string());
         out.state += ", " + std::to_string(opened.get_termfreq(std::string(terms::kRecordType))) +
                      " statements";
+        // A parallel build installs its result in one step: all or nothing.
+        if (!extra_.empty() && out.killed) {
+          EXPECT_EQ(opened.get_doccount(), 0u) << point.describe() << ": half-built database";
+        }
       } else {
         // Revision 0: created, nothing committed. Acceptable: it holds nothing.
         EXPECT_EQ(Xapian::Database(db.string()).get_doccount(), 0u);
@@ -154,6 +167,7 @@ class CrashHarness {
  private:
   fs::path input_;
   std::string commit_mb_;
+  std::vector<std::string> extra_;
   std::vector<std::string> reference_;
   Xapian::rev final_revision_ = 0;
 };
@@ -169,10 +183,10 @@ void run_harness(const fs::path& input, const std::string& commit_mb, size_t poi
   // The first point kills at start-up, before any commit. The others are spread
   // over the commits, alternating between "inside a batch" (growing delays) and
   // "as a commit writes its postings"; none is at or after the last commit.
-  std::vector<KillPoint> plan = {{0, false, 0}};
+  std::vector<KillPoint> plan = {{0, false, 0, ""}};
   // With room for it, one more inside the first batch (database created, nothing
   // committed yet).
-  if (points >= 6) plan.push_back({0, false, 300});
+  if (points >= 6) plan.push_back({0, false, 300, ""});
   const int delays[] = {30, 120, 250, 400};
   const size_t spread = points - plan.size();
   for (size_t i = 0; i < spread; ++i) {
@@ -206,6 +220,27 @@ TEST(Crash, KilledIndexerLeavesAUsableDatabaseAndReRunConverges) {
   fs::path input = dir.path() / "slice.jsonl";
   write_file(input, gz_head(shared_dir() / "corpus/us-presidential-speeches/docs.jsonl.gz", 100));
   run_harness(input, "0.1", 3);
+}
+
+TEST(Crash, KilledParallelBuildLeavesAnEmptyDatabaseAndReRunConverges) {
+  REQUIRE_SHARED("corpus/us-presidential-speeches/docs.jsonl.gz");
+  ASSERT_FALSE(CrashHarness::xapian_check().empty()) << "xapian-check (xapian-tools) not found";
+  TempDir dir;
+  fs::path input = dir.path() / "slice.jsonl";
+  write_file(input, gz_head(shared_dir() / "corpus/us-presidential-speeches/docs.jsonl.gz", 100));
+  CrashHarness harness(input, "0.1", {"--jobs", "2"});
+  harness.reference(dir.path() / "reference");
+  if (::testing::Test::HasFatalFailure()) return;
+  // While the shards are written, and once the compactor has started the merged copy.
+  const std::vector<KillPoint> plan = {{0, false, 300, ".polsearch-shards"},
+                                       {0, false, 0, ".polsearch-new"}};
+  std::ostringstream summary;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const fs::path db = dir.path() / ("crash-" + std::to_string(i));
+    Outcome o = harness.crash_and_recover(db, plan[i]);
+    summary << "  kill " << i + 1 << ": " << o.point << " -> " << o.state << '\n';
+  }
+  std::cout << "crash harness (--jobs 2):\n" << summary.str();
 }
 
 TEST(Crash, FullCorpusTwelveKillPoints) {

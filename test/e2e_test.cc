@@ -280,8 +280,12 @@ TEST(Indexing, ReindexWithFewerParagraphsLeavesNoStalePassages) {
   std::string long_text, short_text;
   for (int i = 0; i < 6; ++i)
     long_text += "Paragraph number " + std::to_string(i) +
-                 " talks about the zebra crossing and many other matters of state policy.\\n\\n";
-  short_text = "Only one paragraph remains about the zebra crossing and other matters of policy.";
+                 " talks about the zebra crossing and many other matters of state policy, "
+                 "which the delegation wished to record in full for the minutes of this "
+                 "meeting and the next one.\\n\\n";
+  short_text =
+      "Only one paragraph remains about the zebra crossing and other matters of policy, which "
+      "the delegation wished to record in full for the minutes of this meeting.";
   std::string v1 = "{\"id\":\"s1\",\"text\":\"" + long_text + "\"}\n";
   std::string v2 = "{\"id\":\"s1\",\"text\":\"" + short_text + "\"}\n";
   ASSERT_EQ(index_into(db, {"-"}, v1).exit_status, 0);
