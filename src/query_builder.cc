@@ -37,9 +37,9 @@ std::string date_bound(const std::string& normalised, bool upper) {
 
 // Lucene's ENGLISH_STOP_WORDS_SET, sorted for binary search.
 constexpr std::string_view kStopwords[] = {
-    "a",    "an",    "and",  "are",   "as",   "at",    "be",   "but",   "by",   "for",   "if",
-    "in",   "into",  "is",   "it",    "no",   "not",   "of",   "on",    "or",   "such",  "that",
-    "the",  "their", "then", "there", "these", "they", "this", "to",    "was",  "will",  "with"};
+    "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+    "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+    "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
 static_assert(std::is_sorted(std::begin(kStopwords), std::end(kStopwords)));
 
 }  // namespace
@@ -140,9 +140,8 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
   Q q;
   // A capitalised "US"/"WHO"/"IT" or a dotted "U.S." means the acronym, not the
   // common word it folds to: search the acronym term, which only such spellings carry.
-  bool acronym = prefix.empty() &&
-                 (token.dotted_acronym ||
-                  (token.all_caps && !options_.shouted && Analyzer::is_common_word(token.form)));
+  bool acronym = prefix.empty() && (token.dotted_acronym || (token.all_caps && !options_.shouted &&
+                                                             Analyzer::is_common_word(token.form)));
   if (acronym) {
     pattern.kind = HighlightPattern::Kind::Acronym;
     q = Q(std::string(terms::kAcronym) + token.form);
@@ -242,7 +241,8 @@ Xapian::Query QueryBuilder::expand_concepts(Xapian::Query base, const std::vecto
   for (auto& t : tokens) forms.push_back(t.form);
   auto concepts = options_.concepts->find(forms);
   if (concepts.empty()) {
-    if (!options_.expand_all) out.notes.push_back("'" + label + "' names no concept; searched as written");
+    if (!options_.expand_all)
+      out.notes.push_back("'" + label + "' names no concept; searched as written");
     return base;
   }
   std::string own = wording_key(label, analyzer_);
@@ -256,8 +256,9 @@ Xapian::Query QueryBuilder::expand_concepts(Xapian::Query base, const std::vecto
       analyzer_.analyze(wording, w, &compounds);
       // Each wording is its own highlight label, so the output names the one that matched.
       std::string wording_label = w.size() == 1 ? wording : "\"" + wording + "\"";
-      wordings.push_back(w.size() == 1 ? word_query(w[0], "", false, wording_label, out, true)
-                                       : sequence_query(w, compounds, "", wording_label, out, true));
+      wordings.push_back(w.size() == 1
+                             ? word_query(w[0], "", false, wording_label, out, true)
+                             : sequence_query(w, compounds, "", wording_label, out, true));
       listed += (listed.empty() ? "" : ", ") + wording_label;
     }
     out.notes.push_back("~" + label + ": concept '" + c->name + "' adds " + listed);
