@@ -1,10 +1,14 @@
 #include "indexing.h"
 
+#include <fcntl.h>  // AT_FDCWD for renameat2
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>  // renameat2, RENAME_EXCHANGE (glibc, _GNU_SOURCE)
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -300,6 +304,8 @@ Indexer::~Indexer() {
 
 void Indexer::begin_batch() {
   if (dirty_) return;
+  if (parallel_built_)  // see the end of index_parallel
+    throw std::logic_error("Indexer: a parallel build is complete; open a new Indexer to write");
   db_.begin_transaction(true);
   dirty_ = true;
 }
@@ -532,12 +538,25 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
   fs::remove_all(old, ec);
   all.compact(built);
   all.close();
-  db_.close();
-  fs::rename(path_, old);
-  fs::rename(built, path_);
-  fs::remove_all(old, ec);
+  // Swap the merged database in without ever leaving path_ unlocked: an indexer
+  // waiting for the lock (--wait) must not get it on the empty database that is about
+  // to be replaced. The merged copy is locked before the swap (Xapian's lock belongs
+  // to the lock file, which moves with its folder), the two folders trade places in
+  // one atomic exchange, and the empty one is deleted before its lock is let go.
+  Xapian::WritableDatabase merged(built, Xapian::DB_OPEN);
+  // Failure injection for the concurrency test: widens the swap so that a waiting
+  // indexer would get in if the lock were ever let go here.
+  if (const char* delay = std::getenv("POLSEARCH_TEST_SWAP_DELAY_MS"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
+  if (renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, built.c_str(), RENAME_EXCHANGE) != 0)
+    throw DatabaseError(path_ + ": cannot swap in the merged database: " + std::strerror(errno));
+  fs::remove_all(built, ec);  // now the empty database, still locked by db_
   fs::remove_all(shards_dir, ec);
-  db_ = Xapian::WritableDatabase(path_, Xapian::DB_OPEN);
+  db_.close();
+  // `merged` keeps the lock until this Indexer is destroyed. It was opened under the
+  // name `built`, so it must not write again: the run is complete and nothing does.
+  db_ = merged;
+  parallel_built_ = true;
   write_lock_owner(path_);
   ++stats_.commits;
 }

@@ -134,7 +134,8 @@ class Indexer {
   DocumentBuilder* builder_ = nullptr;
   IndexStats stats_;
   uint64_t uncommitted_bytes_ = 0;
-  bool dirty_ = false;  // a batch (Xapian transaction) is open
+  bool dirty_ = false;           // a batch (Xapian transaction) is open
+  bool parallel_built_ = false;  // db_ is the swapped-in merged database: read only from here
   std::unordered_map<std::string, SourceLocation> seen_ids_;  // this run, for duplicate reports
   std::unordered_set<std::string> known_compounds_;
   SpellingBatch spelling_;

@@ -152,5 +152,35 @@ TEST(Concurrency, WaitGivesUpWhenTheLockIsNotReleased) {
   EXPECT_EQ(first.wait(), 0) << read_file(dir.path() / "first.log");
 }
 
+// `--jobs 2` builds a new database in shards, merges them and swaps the merged copy in
+// place of the empty database. An indexer waiting for the lock must not get in during
+// the swap (its statements would go into the folder being replaced and be lost): the
+// swap is slowed down here so that any unlocked moment would be hit.
+TEST(Concurrency, WaitingIndexerGetsInOnlyAfterAParallelBuildIsSwappedIn) {
+  TempDir dir;
+  fs::path db = dir.path() / "db";
+  fs::path first_input = dir.path() / "first.jsonl";
+  write_file(first_input, statements("a", 0, 200));
+  fs::path second_input = dir.path() / "second.jsonl";
+  write_file(second_input, statements("b", 0, 5));
+  setenv("POLSEARCH_TEST_SWAP_DELAY_MS", "1500", 1);
+  Background first({indexer_path(), "--db", db.string(), "--jobs", "2", "--progress", "never",
+                    first_input.string()},
+                   dir.path() / "first.log");
+  unsetenv("POLSEARCH_TEST_SWAP_DELAY_MS");
+  ASSERT_TRUE(wait_for_lock_owner(db, first.pid())) << read_file(dir.path() / "first.log");
+  Background waiting({indexer_path(), "--db", db.string(), "--wait", "60", "--progress", "never",
+                      second_input.string()},
+                     dir.path() / "second.log");
+  EXPECT_EQ(first.wait(), 0) << read_file(dir.path() / "first.log");
+  EXPECT_EQ(waiting.wait(), 0) << read_file(dir.path() / "second.log");
+
+  Xapian::Database done(db.string());
+  EXPECT_EQ(done.get_termfreq(std::string(terms::kRecordType)), 205u)
+      << "statements of the waiting indexer were lost in the swap";
+  EXPECT_FALSE(fs::exists(dir.path() / "db.polsearch-new")) << "the swap left a folder behind";
+  EXPECT_FALSE(fs::exists(db / "polsearch-indexer.pid")) << "the lock owner file is left behind";
+}
+
 }  // namespace
 }  // namespace polsearch::testing
