@@ -105,12 +105,18 @@ int main(int argc, char** argv) {
       "process; their text is read as plain words unless --query-syntax full.\n"
       "Ranking options (--k1 ... --other-passages) override the database schema's [ranking]\n"
       "for this run; docs/EVALUATION.md measures each of them.\n"
+      "Analyst options: --sort date|-date (relevance within dates: add date:A..B to the query),\n"
+      "--like DOC_ID#N (passages like that one; a query then only filters), --context N,\n"
+      "--explain. `searcher show DOC_ID` prints one statement and all its passages (to search\n"
+      "for the word show, write: searcher -- show).\n"
       "Exit status: 0 searched (with or without hits); 1 batch mode: some queries could not\n"
-      "be run (each reported); 2 usage or query syntax error; 3 database missing, unreadable\n"
-      "or too new; 4 unexpected failure.");
+      "be run (each reported); 2 usage or query syntax error, or an id (show, --like) that the\n"
+      "database does not have; 3 database missing, unreadable or too new; 4 unexpected failure.");
   std::string db_path, format = "text", color = "auto", language, queries_path, unit = "passage",
                        syntax, tag = "polsearch";
   std::vector<std::string> words;
+  std::string sort = "relevance", like;
+  int context = 0;
   polsearch::SearchOptions options;
   unsigned per_doc = 0;
   double k1 = -1, b = -1;
@@ -139,6 +145,21 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--expand", options.expand,
                "Expand every word or phrase that names a concept (schema/concepts.toml), as ~word");
+  app.add_option("--sort", sort,
+                 "relevance, date (oldest first) or -date (newest first); undated passages last")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"relevance", "date", "-date"}));
+  app.add_option("--like", like,
+                 "DOC_ID#N: passages like passage N of statement DOC_ID (the query, if any, "
+                 "filters them)");
+  app.add_option("--like-terms", options.like_terms, "Terms taken from the --like passage")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 200));
+  app.add_option("--context", context, "Also print N passages before and after each hit")
+      ->check(CLI::Range(0, 1000));
+  app.add_flag("--explain", options.explain,
+               "Show each hit's weight split into its query parts (stem, exact form, phrase, "
+               "expansion, tier, ...)");
   app.add_option("--color", color, "Bold highlights: auto (on a terminal), always, never")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -178,10 +199,38 @@ int main(int argc, char** argv) {
   app.add_option("--time-limit", options.time_limit_seconds,
                  "Stop matching after this many seconds (0 = none)");
   app.add_option("query", words, "The query (several arguments are joined with spaces)");
+  // "--sort -date": CLI11 would take "-date" for an option, so it is joined as "--sort=-date".
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i + 1 < args.size() && args[i] != "--"; ++i)
+    if (args[i] == "--sort" && args[i + 1] == "-date") {
+      args[i] = "--sort=-date";
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  // `searcher show DOC_ID`: the first word, unless written after "--".
+  auto dashes = std::find(args.begin(), args.end(), "--");
+  bool show_before_dashes = std::find(args.begin(), dashes, "show") != dashes;
+  bool show = false;
   try {
-    app.parse(argc, argv);
-    if (words.empty() == queries_path.empty())
+    std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
+    app.parse(args);
+    show = show_before_dashes && !words.empty() && words[0] == "show";
+    if (show) {
+      if (words.size() != 2)
+        throw CLI::ValidationError("show", "give one statement id: show DOC_ID");
+      if (!queries_path.empty() || !like.empty())
+        throw CLI::ValidationError("show", "show takes no --queries or --like");
+    } else if (!like.empty()) {
+      auto ref = polsearch::parse_passage_ref(like);
+      if (!ref)
+        throw CLI::ValidationError("--like", "'" + like +
+                                                 "' is not DOC_ID#N (a statement id, '#', and a "
+                                                 "passage number as printed)");
+      if (!queries_path.empty())
+        throw CLI::ValidationError("--like", "cannot be combined with --queries");
+      options.like = *ref;
+    } else if (words.empty() == queries_path.empty()) {
       throw CLI::ValidationError("QUERY", "give a query or --queries FILE (not both)");
+    }
     polsearch::RankingParams probe;
     ranking.apply(probe);  // reports a malformed --proximity / --prf as a usage error
   } catch (const CLI::ParseError& e) {
@@ -189,6 +238,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : polsearch::kExitUsage;
   }
   if (per_doc_opt->count()) options.per_doc = per_doc;
+  options.sort = polsearch::sort_order_named(sort).value_or(polsearch::SortOrder::Relevance);
+  options.context = static_cast<unsigned>(context);
   if (k1 >= 0) options.k1 = k1;
   if (b >= 0) options.b = b;
   options.language = language;
@@ -214,6 +265,15 @@ int main(int argc, char** argv) {
 
   try {
     polsearch::Searcher searcher(db_path);
+    if (show) {
+      polsearch::StatementView statement = searcher.statement(words[1]);
+      if (format == "json")
+        polsearch::print_statement_json(std::cout, statement);
+      else
+        polsearch::print_statement_text(std::cout, statement);
+      std::cout.flush();
+      return polsearch::kExitOk;
+    }
     if (ranking.any()) {
       polsearch::RankingParams params = searcher.schema().ranking;
       ranking.apply(params);
@@ -247,6 +307,9 @@ int main(int argc, char** argv) {
     return polsearch::kExitOk;
   } catch (const polsearch::QuerySyntaxError& e) {
     report_syntax_error(query, e);
+    return polsearch::kExitUsage;
+  } catch (const polsearch::NotFoundError& e) {
+    std::cerr << "searcher: " << e.what() << '\n';
     return polsearch::kExitUsage;
   } catch (const polsearch::DatabaseError& e) {
     std::cerr << "searcher: " << e.what() << '\n';

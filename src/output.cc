@@ -19,6 +19,21 @@ std::string field_or(const nlohmann::json& meta, const char* key, const char* fa
   return fallback;
 }
 
+double rounded(double value, double scale) { return std::round(value * scale) / scale; }
+
+// Prints `text` with every line after the first indented by `indent` (blank lines stay
+// blank, without trailing spaces).
+void print_indented(std::ostream& out, std::string_view text, const std::string& indent) {
+  bool line_start = false;
+  for (char c : text) {
+    if (line_start && c != '\n') out << indent;
+    out << c;
+    line_start = c == '\n';
+  }
+}
+
+const char* const kShownFields[] = {"title", "speaker", "country", "date", "source", "lang"};
+
 }  // namespace
 
 nlohmann::json hit_to_json(const Hit& hit, const std::string& qid) {
@@ -41,6 +56,28 @@ nlohmann::json hit_to_json(const Hit& hit, const std::string& qid) {
   j["highlights"] = spans;
   j["matched"] = hit.matched;
   j["collapsed"] = hit.collapsed;
+  if (hit.context) {
+    auto passages = [](const std::vector<ContextPassage>& list) {
+      nlohmann::json out = nlohmann::json::array();
+      for (auto& p : list) out.push_back({{"passage", p.passage}, {"text", p.text}});
+      return out;
+    };
+    j["context"] = {{"before", passages(hit.context->before)},
+                    {"after", passages(hit.context->after)}};
+  }
+  if (hit.explain) {
+    nlohmann::json parts = nlohmann::json::array();
+    double total = 0;
+    for (auto& part : *hit.explain) {
+      parts.push_back({{"kind", part.kind},
+                       {"term", part.term},
+                       {"query", part.query},
+                       {"weight", rounded(part.weight, 1e6)}});
+      total += part.weight;
+    }
+    j["explain"] = parts;
+    j["total"] = rounded(total, 1e6);  // = score, plus the tier bonus if it ranked in one
+  }
   return j;
 }
 
@@ -54,6 +91,11 @@ nlohmann::json summary_to_json(const SearchResult& result) {
   j["returned"] = result.hits.size();
   j["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
   j["notes"] = result.notes;
+  j["sort"] = sort_order_name(result.sort);
+  if (result.like) {
+    j["like"] = result.like->str();
+    j["like_terms"] = result.like_terms;
+  }
   if (!result.suggestion.empty()) j["suggestion"] = result.suggestion;
   if (!result.facets.empty()) j["facets"] = facets_to_json(result.facets);
   return j;
@@ -113,22 +155,52 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     out << "   " << hit.doc_id << " #" << hit.passage;
     if (hit.collapsed) out << " (+" << hit.collapsed << " more passages from this statement)";
     out << '\n';
-    std::string text = marked_text(hit, style);
+    // Context passages sit around the hit, indented further and numbered.
+    auto print_context = [&](const std::vector<ContextPassage>& passages) {
+      for (auto& p : passages) {
+        std::string mark = "     #" + std::to_string(p.passage) + ": ";
+        out << mark;
+        print_indented(out, p.text, std::string(mark.size(), ' '));
+        out << '\n';
+      }
+    };
+    if (hit.context) print_context(hit.context->before);
     // Indent every line of the passage under its header.
     out << "   ";
-    for (char c : text) {
-      out << c;
-      if (c == '\n') out << "   ";
-    }
+    print_indented(out, marked_text(hit, style), "   ");
     out << '\n';
+    if (hit.context) print_context(hit.context->after);
     if (!hit.matched.empty()) {
       out << "   matched:";
       for (auto& m : hit.matched) out << ' ' << m;
       if (hit.all_terms) out << " (all words)";
       out << '\n';
     }
+    if (hit.explain) {
+      std::ostringstream weight;
+      weight << std::fixed << std::setprecision(3) << hit.weight;
+      if (hit.explain->empty())
+        out << "   explain: weight " << weight.str() << ", no weighted part (filters only)\n";
+      else
+        out << "   explain (weight " << weight.str() << " = the sum of):\n";
+      for (auto& part : *hit.explain) {
+        char line[64];
+        std::snprintf(line, sizeof line, "   %12.3f  %-14s ", part.weight, part.kind.c_str());
+        out << line << part.term;
+        if (!part.query.empty() && part.query != part.term) out << "  (" << part.query << ')';
+        out << '\n';
+      }
+    }
     out << '\n';
   }
+  if (result.like) {
+    out << "like " << result.like->str() << ':';
+    for (auto& term : result.like_terms) out << ' ' << term;
+    out << '\n';
+  }
+  if (result.sort != SortOrder::Relevance)
+    out << "sorted by date, " << (result.sort == SortOrder::DateAscending ? "oldest" : "newest")
+        << " first (undated last, ties by relevance)\n";
   for (auto& note : result.notes) out << "note: " << note << '\n';
   if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << '\n';
   for (auto& facet : result.facets) {
@@ -139,6 +211,45 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
   out << result.hits.size() << " passage" << (result.hits.size() == 1 ? "" : "s")
       << " shown of about " << result.estimated_matches << " matching (" << std::fixed
       << std::setprecision(1) << result.elapsed_ms << " ms)\n";
+}
+
+nlohmann::json statement_to_json(const StatementView& statement) {
+  nlohmann::json j;
+  j["type"] = "statement";
+  j["doc_id"] = statement.id;
+  for (const char* key : kShownFields)
+    j[key] = statement.metadata.contains(key) ? statement.metadata[key] : nlohmann::json();
+  j["passage_count"] = statement.metadata.value("passages", statement.passages.size());
+  nlohmann::json passages = nlohmann::json::array();
+  for (auto& p : statement.passages)
+    passages.push_back(
+        {{"passage", p.passage}, {"start", p.char_start}, {"end", p.char_end}, {"text", p.text}});
+  j["passages"] = passages;
+  return j;
+}
+
+void print_statement_json(std::ostream& out, const StatementView& statement) {
+  out << statement_to_json(statement).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      << '\n';
+}
+
+void print_statement_text(std::ostream& out, const StatementView& statement) {
+  out << field_or(statement.metadata, "title", statement.id.c_str()) << '\n';
+  out << "   id: " << statement.id << '\n';
+  for (const char* key : kShownFields) {
+    std::string value = field_or(statement.metadata, key);
+    if (key != std::string_view("title") && !value.empty())
+      out << "   " << key << ": " << value << '\n';
+  }
+  out << "   passages: " << statement.passages.size() << "\n\n";
+  for (auto& p : statement.passages) {
+    std::string mark = "#";
+    mark += std::to_string(p.passage);
+    mark += "  ";
+    out << mark;
+    print_indented(out, p.text, std::string(mark.size(), ' '));
+    out << "\n\n";
+  }
 }
 
 }  // namespace polsearch

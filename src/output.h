@@ -30,4 +30,9 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
 // The passage text with highlights marked in the given style.
 std::string marked_text(const Hit& hit, HighlightStyle style);
 
+// searcher show: one statement, its metadata and every passage by ordinal.
+nlohmann::json statement_to_json(const StatementView& statement);
+void print_statement_json(std::ostream& out, const StatementView& statement);
+void print_statement_text(std::ostream& out, const StatementView& statement);
+
 }  // namespace polsearch

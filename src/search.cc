@@ -96,6 +96,22 @@ class ExpansionDecider : public Xapian::ExpandDecider {
   }
 };
 
+// Sort key for date orders: the date value, and for undated passages a key that puts
+// them last in either direction.
+class DateKey : public Xapian::KeyMaker {
+ public:
+  DateKey(Xapian::valueno slot, bool newest_first) : slot_(slot), newest_first_(newest_first) {}
+  std::string operator()(const Xapian::Document& doc) const override {
+    std::string date = doc.get_value(slot_);
+    if (!date.empty()) return date;
+    return newest_first_ ? std::string() : std::string(1, '\xff');
+  }
+
+ private:
+  Xapian::valueno slot_;
+  bool newest_first_;
+};
+
 // True for a query written all in capitals: at least three words in capitals and no
 // lower-case letter anywhere.
 bool is_shouted(std::string_view query) {
@@ -126,6 +142,25 @@ bool ranked_words_only(const QueryNode& root) {
 }
 
 }  // namespace
+
+std::string_view sort_order_name(SortOrder order) {
+  switch (order) {
+    case SortOrder::DateAscending:
+      return "date";
+    case SortOrder::DateDescending:
+      return "-date";
+    case SortOrder::Relevance:
+      break;
+  }
+  return "relevance";
+}
+
+std::optional<SortOrder> sort_order_named(std::string_view name) {
+  for (SortOrder order :
+       {SortOrder::Relevance, SortOrder::DateAscending, SortOrder::DateDescending})
+    if (name == sort_order_name(order)) return order;
+  return std::nullopt;
+}
 
 std::unique_ptr<QueryNode> plain_query(std::string_view text) {
   auto bag = std::make_unique<QueryNode>();
@@ -176,6 +211,72 @@ SearchResult Searcher::search(const std::string& query, const SearchOptions& opt
       db_.reopen();
     }
   }
+}
+
+StatementView Searcher::statement(const std::string& id) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return load_statement(db_, schema_, id);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= 5) throw;
+      db_.reopen();
+    }
+  }
+}
+
+std::unique_ptr<Xapian::Weight> Searcher::weighting(const RankingParams& ranking) {
+  if (ranking.passage_stats || ranking.lucene_idf) {
+    if (ranking.passage_stats) update_record_stats();
+    double excluded_docs = ranking.passage_stats ? record_count_ : 0;
+    double excluded_length = ranking.passage_stats ? record_length_ : 0;
+    return std::make_unique<PassageBM25Weight>(ranking.k1, ranking.b, ranking.min_normlen,
+                                               ranking.lucene_idf, excluded_docs, excluded_length);
+  }
+  return std::make_unique<Xapian::BM25Weight>(ranking.k1, 0, 1, ranking.b, ranking.min_normlen);
+}
+
+Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, double& tier_bonus,
+                                   SearchResult& result, std::vector<HighlightPattern>& highlights,
+                                   std::vector<ExplainComponent>& explained) {
+  using Q = Xapian::Query;
+  StatementPassage passage = load_passage(db_, schema_, seed);
+  result.like = seed;
+  // The seed's most telling stems by Xapian's expansion weight over a relevance set of
+  // one, chosen as for pseudo-relevance feedback (stems only, no common words, no numbers).
+  Xapian::Enquire probe(db_);
+  Xapian::RSet rset;
+  rset.add_document(passage.docid);
+  ExpansionDecider decider;
+  Xapian::ESet eset = probe.get_eset(max_terms, rset, &decider);
+  std::vector<Q> weighted;
+  double top = eset.empty() ? 0 : eset.begin().get_weight();
+  for (auto it = eset.begin(); it != eset.end() && top > 0; ++it) {
+    weighted.emplace_back(Q::OP_SCALE_WEIGHT, Q(*it), it.get_weight() / top);
+    std::string stem = (*it).substr(terms::kStem.size());
+    result.like_terms.push_back(stem);
+    HighlightPattern pattern;
+    pattern.kind = HighlightPattern::Kind::Word;
+    pattern.forms = {stem};
+    pattern.stem = stem;
+    pattern.label = stem;
+    highlights.push_back(std::move(pattern));
+  }
+  if (weighted.empty()) {
+    result.notes.push_back(seed.str() + " has no words to search by");
+    return Q::MatchNothing;
+  }
+  Q similar(Q::OP_OR, weighted.begin(), weighted.end());
+  // Other statements first: a constant weight above any similarity score (as for the
+  // all-words tier), taken off again in the output.
+  tier_bonus = 1000.0 * static_cast<double>(weighted.size() + 1);
+  const FieldSpec& id_field = schema_.role(FieldRole::Id);
+  Q own_statement(*id_field.filter_prefix + id_field.normalise_filter_value(seed.doc_id));
+  Q others(Q::OP_AND_NOT, Q((new Xapian::FixedWeightPostingSource(tier_bonus))->release()),
+           own_statement);
+  explained.push_back({similar, "like", ""});
+  explained.push_back({others, "tier", "other statement"});
+  return Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, similar, others),
+           single_document_query(passage.docid));
 }
 
 void Searcher::update_record_stats() {
@@ -236,7 +337,11 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   if (options.b) ranking.b = *options.b;
 
   bool plain = options.syntax == QuerySyntax::Plain;
-  auto tree = plain ? plain_query(query) : parse_query(query, schema_.field_names());
+  bool like_mode = options.like.has_value();
+  // With --like the query only selects among similar passages, and may be left out.
+  std::unique_ptr<QueryNode> tree;
+  if (!like_mode || query.find_first_not_of(" \t\r\n") != std::string::npos)
+    tree = plain ? plain_query(query) : parse_query(query, schema_.field_names());
   QueryBuilderOptions builder_options;
   builder_options.exact_boost = ranking.exact_boost;
   builder_options.all_terms_first = ranking.all_terms_first;
@@ -248,22 +353,27 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   builder_options.concepts = &concepts_;
   builder_options.expand_all = options.expand;
   QueryBuilder builder(db_, schema_, analyzer_, builder_options);
-  BuiltQuery built = builder.build(*tree);
+  BuiltQuery built;
+  if (tree) built = builder.build(*tree);
   result.notes = built.notes;
 
+  // Weighted pieces of the final query, for --explain; a tier's constant weight is
+  // taken off in the output.
+  std::vector<ExplainComponent> explained;
+  double tier_bonus = built.all_terms_bonus;
+  if (like_mode) {
+    Xapian::Query like = like_query(*options.like, options.like_terms, tier_bonus, result,
+                                    built.highlights, explained);
+    built.query = tree ? Xapian::Query(Xapian::Query::OP_FILTER, like, built.query)
+                       : Xapian::Query(Xapian::Query::OP_AND_NOT, like,
+                                       Xapian::Query(std::string(terms::kRecordType)));
+  } else {
+    explained.push_back({built.query, "", ""});
+  }
   Xapian::Enquire enquire(db_);
   enquire.set_query(built.query);
-  if (ranking.passage_stats || ranking.lucene_idf) {
-    if (ranking.passage_stats) update_record_stats();
-    double excluded_docs = ranking.passage_stats ? record_count_ : 0;
-    double excluded_length = ranking.passage_stats ? record_length_ : 0;
-    enquire.set_weighting_scheme(PassageBM25Weight(ranking.k1, ranking.b, ranking.min_normlen,
-                                                   ranking.lucene_idf, excluded_docs,
-                                                   excluded_length));
-  } else {
-    enquire.set_weighting_scheme(
-        Xapian::BM25Weight(ranking.k1, 0, 1, ranking.b, ranking.min_normlen));
-  }
+  std::unique_ptr<Xapian::Weight> scheme = weighting(ranking);
+  enquire.set_weighting_scheme(*scheme);
   // MaxP: a statement ranks by its best passage, which collapsing to one passage
   // per statement gives directly.
   bool statements = options.unit == RankUnit::Statement;
@@ -272,7 +382,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   if (per_doc > 0) enquire.set_collapse_key(id_field.value_slot, per_doc);
   if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
 
-  if (ranking.prf_docs > 0 && ranking.prf_terms > 0 && ranking.prf_weight > 0) {
+  if (!like_mode && ranking.prf_docs > 0 && ranking.prf_terms > 0 && ranking.prf_weight > 0) {
     // Pseudo-relevance feedback (RM3-like): the top hits are taken as relevant and the
     // terms that best tell them apart are added, weighted by their expansion weight.
     Xapian::MSet first = enquire.get_mset(0, ranking.prf_docs);
@@ -298,18 +408,32 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
             Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(op, built.query, expansion),
                           Xapian::Query(std::string(terms::kRecordType)));
         enquire.set_query(built.query);
+        explained.push_back({expansion, "feedback", ""});
       }
     }
   }
   result.parsed = built.query.get_description();
 
+  result.sort = options.sort;
+  std::optional<DateKey> date_key;
+  if (options.sort != SortOrder::Relevance) {
+    const FieldSpec* date = schema_.find_role(FieldRole::Date);
+    if (date && date->value_slot >= 0) {
+      bool newest_first = options.sort == SortOrder::DateDescending;
+      date_key.emplace(static_cast<Xapian::valueno>(date->value_slot), newest_first);
+      enquire.set_sort_by_key_then_relevance(&*date_key, newest_first);
+    } else {
+      result.notes.push_back("the schema has no date slot; sorted by relevance");
+    }
+  }
+
   auto make_hit = [&](const Xapian::MSetIterator& it, double weight, unsigned collapsed) {
     Hit hit;
     hit.docid = *it;
     hit.weight = weight;
-    if (built.all_terms_bonus > 0 && weight >= built.all_terms_bonus) {
-      hit.all_terms = true;
-      weight -= built.all_terms_bonus;
+    if (tier_bonus > 0 && weight >= tier_bonus) {
+      hit.all_terms = !like_mode;
+      weight -= tier_bonus;
     }
     hit.score = weight;
     hit.collapsed = collapsed;
@@ -359,13 +483,22 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
         continue;
       }
       // The all-words tier bonus counts once per statement, with its best passage.
-      if (built.all_terms_bonus > 0 && weight >= built.all_terms_bonus)
-        weight -= built.all_terms_bonus;
+      if (tier_bonus > 0 && weight >= tier_bonus) weight -= tier_bonus;
       ranked[slot->second].weight += ranking.other_passages * weight;
       ++ranked[slot->second].others;
     }
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const Statement& a, const Statement& b) { return a.weight > b.weight; });
+    if (date_key) {
+      // The matches came in date order; statements keep it, ties by their weight.
+      bool newest_first = options.sort == SortOrder::DateDescending;
+      auto key = [&](const Statement& s) { return (*date_key)(s.best.get_document()); };
+      std::stable_sort(ranked.begin(), ranked.end(), [&](const Statement& a, const Statement& b) {
+        std::string ka = key(a), kb = key(b);
+        if (ka != kb) return newest_first ? ka > kb : ka < kb;
+        return a.weight > b.weight;
+      });
+    }
     result.estimated_matches =
         mset.size() < depth
             ? static_cast<Xapian::doccount>(ranked.size())
@@ -395,7 +528,36 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
       result.hits.push_back(std::move(hit));
     }
   }
-  if (options.suggest) result.suggestion = suggest_spelling(*tree, query);
+  if (options.context > 0 || options.explain) {
+    ExplainLabels labels;
+    labels.patterns = &built.highlights;
+    labels.exact_boost = ranking.exact_boost;
+    labels.expansion_weight = QueryBuilderOptions{}.expansion_weight;
+    labels.proximity_weight = ranking.proximity_weight;
+    for (Hit& hit : result.hits) {
+      if (options.context > 0) {
+        HitContext context;
+        for (auto& p :
+             load_neighbours(db_, schema_, hit.doc_id, hit.docid, hit.passage, options.context))
+          (p.passage < hit.passage ? context.before : context.after)
+              .push_back({p.passage, std::move(p.text)});
+        hit.context = std::move(context);
+      }
+      if (options.explain) {
+        hit.explain = explain_weight(db_, *scheme, explained, hit.docid, labels);
+        // A statement's score also counts its other passages (--other-passages).
+        if (statements && ranking.other_passages > 0) {
+          double sum = 0;
+          for (auto& part : *hit.explain) sum += part.weight;
+          if (std::fabs(hit.weight - sum) > 1e-9)
+            hit.explain->push_back({"other passages",
+                                    std::to_string(hit.collapsed) + " more passages", "",
+                                    hit.weight - sum});
+        }
+      }
+    }
+  }
+  if (options.suggest && tree) result.suggestion = suggest_spelling(*tree, query);
   result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -13,10 +13,12 @@
 #include "analyzer.h"
 #include "concepts.h"
 #include "database.h"
+#include "explain.h"
 #include "facets.h"
 #include "query_ast.h"
 #include "query_builder.h"
 #include "schema.h"
+#include "statement_view.h"
 
 namespace polsearch {
 
@@ -29,6 +31,16 @@ enum class RankUnit {
   Passage,    // rank passages (at most per_doc from one statement)
   Statement,  // rank statements by their best passage (MaxP): one hit per statement
 };
+
+// Hit order. Dates come from the date value slot (YYYYMMDD); passages without a date
+// come last either way, and equal dates are ordered by relevance.
+enum class SortOrder {
+  Relevance,
+  DateAscending,   // "date": oldest first
+  DateDescending,  // "-date": newest first
+};
+std::string_view sort_order_name(SortOrder order);  // "relevance", "date", "-date"
+std::optional<SortOrder> sort_order_named(std::string_view name);
 
 struct SearchOptions {
   QuerySyntax syntax = QuerySyntax::Full;
@@ -46,6 +58,23 @@ struct SearchOptions {
   unsigned facet_values = 10;            // values listed per facet (the rest as "(other)")
   bool expand = false;                   // expand every word that names a concept (as ~word)
   bool suggest = true;                   // "did you mean" for words the index does not have
+  SortOrder sort = SortOrder::Relevance;
+  // Passages like this one (--like): its best feedback terms, OR-ed and weighted. The
+  // query, if any, then only selects (it is a filter); the seed passage is left out and
+  // passages of other statements rank before the seed statement's own.
+  std::optional<PassageRef> like;
+  unsigned like_terms = 20;  // feedback terms taken from the seed passage
+  unsigned context = 0;      // also fetch this many passages before and after each hit
+  bool explain = false;      // split each hit's weight into its query parts
+};
+
+struct ContextPassage {
+  uint32_t passage = 0;  // ordinal
+  std::string text;
+};
+
+struct HitContext {
+  std::vector<ContextPassage> before, after;  // in ordinal order
 };
 
 struct Hit {
@@ -61,7 +90,9 @@ struct Hit {
   std::vector<std::string> matched;       // labels of query parts found in the passage
   nlohmann::json metadata;                // stored fields of the statement
   Xapian::docid docid = 0;
-  unsigned collapsed = 0;  // further passages of this statement folded away
+  unsigned collapsed = 0;             // further passages of this statement folded away
+  std::optional<HitContext> context;  // with SearchOptions::context
+  std::optional<std::vector<ExplainPart>> explain;  // with SearchOptions::explain; sums to weight
 };
 
 struct SearchResult {
@@ -73,6 +104,9 @@ struct SearchResult {
   std::vector<std::string> notes;
   std::vector<Facet> facets;  // with SearchOptions::facets
   std::string suggestion;     // the query with unknown words replaced, or ""
+  SortOrder sort = SortOrder::Relevance;
+  std::optional<PassageRef> like;       // with SearchOptions::like: the seed passage
+  std::vector<std::string> like_terms;  // ... and the stems its query was made of
   double elapsed_ms = 0;
 };
 
@@ -88,11 +122,20 @@ class Searcher {
   Xapian::Database& database() { return db_; }
 
   // Throws QuerySyntaxError (with position) for bad queries.
+  // With options.like, the query may be empty. Throws NotFoundError if the --like
+  // passage does not exist.
   SearchResult search(const std::string& query, const SearchOptions& options);
+
+  // One statement with all its passages (searcher show); throws NotFoundError.
+  StatementView statement(const std::string& id);
 
  private:
   SearchResult run(const std::string& query, const SearchOptions& options);
   nlohmann::json statement_metadata(const std::string& id);
+  std::unique_ptr<Xapian::Weight> weighting(const RankingParams& ranking);
+  Xapian::Query like_query(const PassageRef& seed, unsigned max_terms, double& tier_bonus,
+                           SearchResult& result, std::vector<HighlightPattern>& highlights,
+                           std::vector<ExplainComponent>& explained);
   std::string suggest_spelling(const QueryNode& tree, const std::string& query);
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.

@@ -1,0 +1,211 @@
+// features: latency of the analyst features on an existing database, warm and in-process.
+// For a fixed set of policy queries it times the plain query and the same query with
+// --facets, a date window, a country filter, --expand, --sort -date, --like (of the plain
+// query's top hit) and --context 1, and prints p50/p95/p99 per mode. See bench/README.md.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "search.h"
+
+#ifndef BENCH_REPO_ROOT
+#define BENCH_REPO_ROOT ""
+#endif
+
+namespace {
+
+constexpr int kExitUsage = 2;     // src/exit_status.h
+constexpr int kExitDatabase = 3;  // cannot open the database
+constexpr int kExitFailed = 4;
+
+// ../shared/bench/queries.tsv (qid<TAB>class<TAB>query): the first `count` queries of the
+// policy and phrase classes, alternately, so the set mixes word bags and phrases.
+std::vector<std::string> load_queries(const std::string& path, size_t count) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot read");
+  std::map<std::string, std::vector<std::string>> by_class;
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t a = line.find('\t'), b = a == std::string::npos ? a : line.find('\t', a + 1);
+    if (b == std::string::npos) continue;
+    by_class[line.substr(a + 1, b - a - 1)].push_back(line.substr(b + 1));
+  }
+  std::vector<std::string> out;
+  const auto& policy = by_class["policy"];
+  const auto& phrase = by_class["phrase"];
+  for (size_t i = 0; out.size() < count && (i < policy.size() || i < phrase.size()); ++i) {
+    if (i < policy.size()) out.push_back(policy[i]);
+    if (i < phrase.size() && out.size() < count) out.push_back(phrase[i]);
+  }
+  if (out.empty()) throw std::runtime_error(path + ": no policy or phrase queries");
+  return out;
+}
+
+// Nearest-rank percentile of sorted values.
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  size_t rank = static_cast<size_t>(std::ceil(p / 100 * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
+}
+
+struct Mode {
+  using Prepare = std::function<bool(size_t, std::string&, polsearch::SearchOptions&)>;
+  Mode(std::string mode_name, Prepare how) : name(std::move(mode_name)), prepare(std::move(how)) {}
+  std::string name;
+  // Fills the query text and options for query i; false to skip it (e.g. no seed for --like).
+  Prepare prepare;
+  std::vector<double> ms;
+  double hits = 0;
+  size_t runs = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Latency of the searcher's analyst features on a database (warm, in-process)",
+               "features"};
+  app.footer(
+      "Prints one row per mode: queries timed, p50/p95/p99 latency in ms (nearest rank over\n"
+      "every counted pass) and mean hits returned. Exit status: 0 done; 2 usage error or\n"
+      "unreadable queries file; 3 database missing or unreadable; 4 unexpected failure.");
+  std::string db_path, queries_path, country = "USA", date_window = "1990..2010";
+  size_t count = 20;
+  unsigned repeat = 5, limit = 10;
+  app.add_option("--db", db_path, "Database folder (e.g. one built from the UNGDC corpus)")
+      ->required();
+  app.add_option("--queries", queries_path,
+                 "queries.tsv (qid<TAB>class<TAB>query); default ../shared/bench/queries.tsv");
+  app.add_option("--count", count, "Queries (policy and phrase classes, alternately)")
+      ->capture_default_str();
+  app.add_option("--repeat", repeat, "Passes; the first is a warm-up and is not counted")
+      ->capture_default_str()
+      ->check(CLI::Range(2u, 1000u));
+  app.add_option("--limit", limit, "Hits per query")->capture_default_str();
+  app.add_option("--country", country, "Value of the country: filter mode")->capture_default_str();
+  app.add_option("--date", date_window, "Range of the date: filter mode")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  if (queries_path.empty()) {
+    std::string root = BENCH_REPO_ROOT;
+    queries_path = (root.empty() ? std::string("..") : root + "/..") + "/shared/bench/queries.tsv";
+  }
+
+  std::vector<std::string> queries;
+  try {
+    queries = load_queries(queries_path, count);
+  } catch (const std::exception& e) {
+    std::cerr << "features: " << e.what() << '\n';
+    return kExitUsage;
+  }
+  std::optional<polsearch::Searcher> searcher;
+  try {
+    searcher.emplace(db_path);
+  } catch (const std::exception& e) {
+    std::cerr << "features: " << db_path << ": " << e.what() << '\n';
+    return kExitDatabase;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "features: " << db_path << ": " << e.get_description() << '\n';
+    return kExitDatabase;
+  }
+
+  try {
+    polsearch::SearchOptions base;
+    base.limit = limit;
+    // The --like seed of each query: its plain top hit.
+    std::vector<std::optional<polsearch::PassageRef>> seeds(queries.size());
+    for (size_t i = 0; i < queries.size(); ++i) {
+      polsearch::SearchResult r = searcher->search(queries[i], base);
+      if (!r.hits.empty()) seeds[i] = polsearch::PassageRef{r.hits[0].doc_id, r.hits[0].passage};
+    }
+    auto with = [&](std::function<void(std::string&, polsearch::SearchOptions&)> change) {
+      return [&, change](size_t i, std::string& q, polsearch::SearchOptions& o) {
+        q = queries[i];
+        o = base;
+        change(q, o);
+        return true;
+      };
+    };
+    std::vector<Mode> modes;
+    modes.push_back({"plain", with([](std::string&, polsearch::SearchOptions&) {})});
+    modes.push_back(
+        {"--facets", with([](std::string&, polsearch::SearchOptions& o) { o.facets = true; })});
+    modes.push_back({"date:" + date_window, with([&](std::string& q, polsearch::SearchOptions&) {
+                       q = "date:" + date_window + " " + q;
+                     })});
+    modes.push_back({"country:" + country, with([&](std::string& q, polsearch::SearchOptions&) {
+                       q = "country:" + country + " " + q;
+                     })});
+    modes.push_back(
+        {"--expand", with([](std::string&, polsearch::SearchOptions& o) { o.expand = true; })});
+    modes.push_back({"--sort -date", with([](std::string&, polsearch::SearchOptions& o) {
+                       o.sort = polsearch::SortOrder::DateDescending;
+                     })});
+    modes.push_back({"--like top hit", [&](size_t i, std::string& q, polsearch::SearchOptions& o) {
+                       if (!seeds[i]) return false;
+                       q.clear();
+                       o = base;
+                       o.like = seeds[i];
+                       return true;
+                     }});
+    modes.push_back(
+        {"--context 1", with([](std::string&, polsearch::SearchOptions& o) { o.context = 1; })});
+    modes.push_back(
+        {"--explain", with([](std::string&, polsearch::SearchOptions& o) { o.explain = true; })});
+
+    // Pass by pass, each mode in turn, so a load change on the machine touches all modes.
+    for (unsigned pass = 0; pass < repeat; ++pass) {
+      for (Mode& mode : modes) {
+        for (size_t i = 0; i < queries.size(); ++i) {
+          std::string q;
+          polsearch::SearchOptions o;
+          if (!mode.prepare(i, q, o)) continue;
+          auto start = std::chrono::steady_clock::now();
+          polsearch::SearchResult r = searcher->search(q, o);
+          double ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+          if (pass == 0) continue;  // warm-up
+          mode.ms.push_back(ms);
+          mode.hits += static_cast<double>(r.hits.size());
+          ++mode.runs;
+        }
+      }
+    }
+
+    Xapian::Database& db = searcher->database();
+    std::printf("database %s: %u documents; %zu queries, %u counted passes, top %u\n",
+                db_path.c_str(), db.get_doccount(), queries.size(), repeat - 1, limit);
+    std::printf("%-22s %8s %9s %9s %9s %10s\n", "mode", "queries", "p50 ms", "p95 ms", "p99 ms",
+                "mean hits");
+    for (Mode& mode : modes) {
+      std::sort(mode.ms.begin(), mode.ms.end());
+      std::printf("%-22s %8zu %9.2f %9.2f %9.2f %10.1f\n", mode.name.c_str(),
+                  mode.runs / (repeat - 1), percentile(mode.ms, 50), percentile(mode.ms, 95),
+                  percentile(mode.ms, 99), mode.runs ? mode.hits / mode.runs : 0.0);
+    }
+    return 0;
+  } catch (const polsearch::QuerySyntaxError& e) {
+    std::cerr << "features: query syntax error: " << e.what() << '\n';
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "features: " << e.what() << '\n';
+    return kExitFailed;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "features: " << e.get_description() << '\n';
+    return kExitFailed;
+  }
+}

@@ -1,0 +1,157 @@
+#include "statement_view.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "terms.h"
+
+namespace polsearch {
+
+namespace {
+
+// Matches one document id, weightless. Termfreq min 0: the id may have been deleted.
+class SingleDocumentSource : public Xapian::PostingSource {
+ public:
+  explicit SingleDocumentSource(Xapian::docid docid) : docid_(docid) {}
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return 1; }
+  Xapian::doccount get_termfreq_max() const override { return 1; }
+  void init(const Xapian::Database&) override { started_ = at_end_ = false; }
+  void next(double) override {
+    at_end_ = started_;
+    started_ = true;
+  }
+  void skip_to(Xapian::docid wanted, double) override {
+    at_end_ = wanted > docid_;
+    started_ = true;
+  }
+  bool at_end() const override { return at_end_; }
+  Xapian::docid get_docid() const override { return docid_; }
+  SingleDocumentSource* clone() const override { return new SingleDocumentSource(docid_); }
+  std::string name() const override { return "polsearch::SingleDocumentSource"; }
+
+ private:
+  Xapian::docid docid_;
+  bool started_ = false, at_end_ = false;
+};
+
+struct Members {
+  Xapian::docid record = 0;             // 0: no statement record
+  std::vector<Xapian::docid> passages;  // ascending document ids
+};
+
+Members members(const Xapian::Database& db, const Schema& schema, const std::string& id) {
+  Members out;
+  std::string unique = std::string(terms::kUnique) + id;
+  auto record = db.postlist_begin(unique);
+  if (record != db.postlist_end(unique)) out.record = *record;
+  const FieldSpec& id_field = schema.role(FieldRole::Id);
+  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(id);
+  for (auto it = db.postlist_begin(membership); it != db.postlist_end(membership); ++it)
+    if (*it != out.record) out.passages.push_back(*it);
+  return out;
+}
+
+std::optional<StatementPassage> read_passage(const Xapian::Database& db, Xapian::docid docid) {
+  std::string data = db.get_document(docid).get_data();
+  PassageData meta;
+  std::string_view text;
+  if (!decode_passage_data(data, meta, text)) return std::nullopt;
+  return StatementPassage{meta.ordinal, meta.char_start, meta.char_end, std::string(text), docid};
+}
+
+std::vector<StatementPassage> read_all(const Xapian::Database& db, const Members& m) {
+  std::vector<StatementPassage> out;
+  for (Xapian::docid d : m.passages)
+    if (auto p = read_passage(db, d)) out.push_back(std::move(*p));
+  std::sort(out.begin(), out.end(), [](const StatementPassage& a, const StatementPassage& b) {
+    return a.passage < b.passage;
+  });
+  return out;
+}
+
+[[noreturn]] void no_statement(const std::string& id) {
+  throw NotFoundError("no statement with id '" + id + "' in this database");
+}
+
+}  // namespace
+
+std::optional<PassageRef> parse_passage_ref(std::string_view text) {
+  size_t hash = text.rfind('#');
+  if (hash == std::string_view::npos || hash == 0 || hash + 1 == text.size()) return std::nullopt;
+  std::string_view number = text.substr(hash + 1);
+  PassageRef ref;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), ref.passage);
+  if (ec != std::errc() || end != number.data() + number.size()) return std::nullopt;
+  ref.doc_id = std::string(text.substr(0, hash));
+  return ref;
+}
+
+StatementView load_statement(const Xapian::Database& db, const Schema& schema,
+                             const std::string& id) {
+  Members m = members(db, schema, id);
+  if (!m.record && m.passages.empty()) no_statement(id);
+  StatementView view;
+  view.id = id;
+  if (m.record) {
+    auto parsed = nlohmann::json::parse(db.get_document(m.record).get_data(), nullptr, false);
+    if (parsed.is_object()) view.metadata = std::move(parsed);
+  }
+  if (!view.metadata.is_object()) view.metadata = nlohmann::json::object();
+  view.passages = read_all(db, m);
+  return view;
+}
+
+StatementPassage load_passage(const Xapian::Database& db, const Schema& schema,
+                              const PassageRef& ref) {
+  Members m = members(db, schema, ref.doc_id);
+  if (!m.record && m.passages.empty()) no_statement(ref.doc_id);
+  // Usually the passages are consecutive documents in ordinal order.
+  if (ref.passage < m.passages.size()) {
+    auto guess = read_passage(db, m.passages[ref.passage]);
+    if (guess && guess->passage == ref.passage) return std::move(*guess);
+  }
+  for (auto& p : read_all(db, m))
+    if (p.passage == ref.passage) return p;
+  std::string count = std::to_string(m.passages.size());
+  throw NotFoundError(
+      "statement '" + ref.doc_id + "' has no passage #" + std::to_string(ref.passage) +
+      " (it has " + count + " passages" +
+      (m.passages.empty() ? "" : ", #0 to #" + std::to_string(m.passages.size() - 1)) + ")");
+}
+
+std::vector<StatementPassage> load_neighbours(const Xapian::Database& db, const Schema& schema,
+                                              const std::string& id, Xapian::docid docid,
+                                              uint32_t ordinal, unsigned n) {
+  std::vector<StatementPassage> out;
+  if (n == 0) return out;
+  Members m = members(db, schema, id);
+  int64_t count = static_cast<int64_t>(m.passages.size());
+  int64_t low = std::max<int64_t>(0, static_cast<int64_t>(ordinal) - n);
+  int64_t high = std::min<int64_t>(count - 1, static_cast<int64_t>(ordinal) + n);
+  auto at = std::lower_bound(m.passages.begin(), m.passages.end(), docid);
+  if (at != m.passages.end() && *at == docid) {
+    int64_t pos = at - m.passages.begin();
+    bool as_expected = true;
+    for (int64_t want = low; want <= high && as_expected; ++want) {
+      if (want == ordinal) continue;
+      int64_t index = pos + (want - ordinal);
+      auto p = index >= 0 && index < count ? read_passage(db, m.passages[index]) : std::nullopt;
+      as_expected = p && p->passage == want;
+      if (as_expected) out.push_back(std::move(*p));
+    }
+    if (as_expected) return out;
+    out.clear();
+  }
+  for (auto& p : read_all(db, m))
+    if (p.passage != ordinal && p.passage + static_cast<int64_t>(n) >= ordinal &&
+        p.passage <= static_cast<int64_t>(ordinal) + n)
+      out.push_back(std::move(p));
+  return out;
+}
+
+Xapian::Query single_document_query(Xapian::docid docid) {
+  return Xapian::Query((new SingleDocumentSource(docid))->release());
+}
+
+}  // namespace polsearch
