@@ -21,7 +21,21 @@ collections=(scifact cranfield cisi med npl time lisa cacm)
 
 # Plain BM25 in this engine: Anserini's k1/b (the schema's), every query word kept, no
 # exact-form boost, no feedback. Stemmed words, as every published baseline here uses.
-plain=(--exact-boost 0 --stopwords none --prf off --proximity off --other-passages 0)
+# CLI11 takes each option once, so a technique replaces its plain value (plus OPT VALUE...).
+plus() {
+  local -A opts=([--exact-boost]=0 [--stopwords]=none [--prf]=off [--proximity]=off
+                 [--other-passages]=0)
+  while [ $# -gt 1 ]; do opts[$1]=$2; shift 2; done
+  local key
+  for key in "${!opts[@]}"; do printf '%s\n%s\n' "$key" "${opts[$key]}"; done
+}
+plain_row() {  # plain_row LABEL [OPT VALUE]...
+  local label=$1
+  shift
+  local args
+  mapfile -t args < <(plus "$@")
+  row "$label" "$beir" "${args[@]}"
+}
 
 # A copy of schema/beir.toml with other passage bounds (cached by content in eval.sh).
 schema_with_bounds() {
@@ -45,7 +59,10 @@ row() {
   local label=$1 schema=$2
   shift 2
   local out
-  out=$("$eval_sh" --schema "$schema" "${collections[@]}" -- "$@" 2>/dev/null)
+  out=$("$eval_sh" --schema "$schema" "${collections[@]}" -- "$@" 2>>"$work/ablate.log") || {
+    echo "ablate.sh: row '$label' failed; see $work/ablate.log" >&2
+    exit 4
+  }
   printf '| %s |' "$label"
   awk -F'|' '{ gsub(/ /, ""); printf " %s / %s |", $3, $6 }' <<<"$out"
   printf '\n'
@@ -65,19 +82,19 @@ for table in "${tables[@]}"; do
       echo "### Each technique alone, added to plain BM25 (nDCG@10 / MAP)"
       echo
       header "plain BM25 +"
-      row "nothing (plain BM25, k1 0.9 b 0.4)" "$beir" "${plain[@]}"
-      row "k1 1.2 b 0.75 instead" "$beir" "${plain[@]}" --k1 1.2 --b 0.75
-      row "stop words: common" "$beir" "${plain[@]}" --stopwords common
-      row "stop words: lucene (33)" "$beir" "${plain[@]}" --stopwords lucene
-      row "exact-form boost 0.25" "$beir" "${plain[@]}" --exact-boost 0.25
-      row "proximity 0.05 (adjacent pairs)" "$beir" "${plain[@]}" --proximity 0.05:2
-      row "proximity 0.1 (NEAR 8)" "$beir" "${plain[@]}" --proximity 0.1:8:near
-      row "PRF 15 docs, 15 terms, 0.2" "$beir" "${plain[@]}" --prf 15:15:0.2
-      row "PRF 10 docs, 10 terms, 0.5" "$beir" "${plain[@]}" --prf 10:10:0.5
-      row "other passages 0.05 (statement evidence)" "$beir" "${plain[@]}" --other-passages 0.05
-      row "passage-only statistics" "$beir" "${plain[@]}" --passage-stats on
-      row "Lucene idf" "$beir" "${plain[@]}" --lucene-idf on
-      row "all words first" "$beir" "${plain[@]}" --all-terms-first on
+      plain_row "nothing (plain BM25, k1 0.9 b 0.4)"
+      plain_row "k1 1.2 b 0.75 instead" --k1 1.2 --b 0.75
+      plain_row "stop words: common" --stopwords common
+      plain_row "stop words: lucene (33)" --stopwords lucene
+      plain_row "exact-form boost 0.25" --exact-boost 0.25
+      plain_row "proximity 0.05 (adjacent pairs)" --proximity 0.05:2
+      plain_row "proximity 0.1 (NEAR 8)" --proximity 0.1:8:near
+      plain_row "PRF 15 docs, 15 terms, 0.2" --prf 15:15:0.2
+      plain_row "PRF 10 docs, 10 terms, 0.5" --prf 10:10:0.5
+      plain_row "other passages 0.05 (statement evidence)" --other-passages 0.05
+      plain_row "passage-only statistics" --passage-stats on
+      plain_row "Lucene idf" --lucene-idf on
+      plain_row "all words first" --all-terms-first on
       ;;
     defaults)
       echo "### The default, and the default without each part (nDCG@10 / MAP)"
