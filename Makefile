@@ -10,7 +10,7 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             libxapian-dev xapian-tools libicu-dev zlib1g-dev \
             libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
-            libsqlite3-dev sqlite3 xapian-omega clang-format
+            libsqlite3-dev sqlite3 xapian-omega clang-format jq
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
