@@ -94,7 +94,7 @@ class Decomposer {
           // proximity pairs as AND_MAYBE(query, proximity_weight x pairs).
           if (op == Q::OP_OR && !exact_form && near_value(f, labels_.expansion_weight))
             inner.expansion = true;
-          if (op == Q::OP_AND_MAYBE && labels_.proximity_weight > 0 &&
+          if (op == Q::OP_AND_MAYBE && !exact_form && labels_.proximity_weight > 0 &&
               near_value(f, labels_.proximity_weight))
             inner.proximity = true;
         }

@@ -156,9 +156,12 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
       q = Q(prefix + token.form);
     } else {
       // Stem matches all variants; the exact form adds a little, so exact forms rank first.
+      // Every passage with the exact form also has its stem, so AND_MAYBE gives the same
+      // matches and weights as OR but reads the exact form's postings only where the
+      // stem matched (measured in docs/PERFORMANCE.md).
       Q stem_q(std::string(terms::kStem) + prefix + stem);
       if (options_.exact_boost > 0)
-        q = Q(Q::OP_OR, stem_q,
+        q = Q(Q::OP_AND_MAYBE, stem_q,
               Q(Q::OP_SCALE_WEIGHT, Q(prefix + token.form), options_.exact_boost));
       else
         q = stem_q;
@@ -538,7 +541,8 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
       double bonus = 1000.0 * static_cast<double>(should.size() + 1);
       auto* source = new Xapian::FixedWeightPostingSource(bonus);
       Q tier(Q::OP_FILTER, Q(source->release()), and_of(should));
-      q = Q(Q::OP_OR, tier, q);
+      // The tier's passages all match q: AND_MAYBE checks them only among q's matches.
+      q = Q(Q::OP_AND_MAYBE, q, tier);
       out.all_terms_bonus = bonus;
     }
   }
