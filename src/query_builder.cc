@@ -541,8 +541,9 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
       double bonus = 1000.0 * static_cast<double>(should.size() + 1);
       auto* source = new Xapian::FixedWeightPostingSource(bonus);
       Q tier(Q::OP_FILTER, Q(source->release()), and_of(should));
-      // The tier's passages all match q: AND_MAYBE checks them only among q's matches.
-      q = Q(Q::OP_AND_MAYBE, q, tier);
+      // OR, not AND_MAYBE: once ten passages are in the tier, Xapian's OR lets the tier
+      // (an AND of every word) drive the match, far faster than walking q (measured).
+      q = Q(Q::OP_OR, tier, q);
       out.all_terms_bonus = bonus;
     }
   }
