@@ -63,30 +63,6 @@ std::string dated_statements() {
   return out;
 }
 
-struct Results {
-  std::vector<json> hits;
-  json summary;
-  CommandResult raw;
-};
-
-Results search(const std::string& db, const std::string& query, std::vector<std::string> extra) {
-  std::vector<std::string> argv = {searcher_path(), "--db", db, "--format", "json"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  if (!query.empty()) {
-    argv.push_back("--");
-    argv.push_back(query);
-  }
-  Results r;
-  r.raw = run_command(argv);
-  std::istringstream lines(r.raw.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    json j = json::parse(line);
-    (j["type"] == "hit" ? r.hits.push_back(j) : void(r.summary = j));
-  }
-  return r;
-}
-
 CommandResult searcher(const std::string& db, std::vector<std::string> args) {
   std::vector<std::string> argv = {searcher_path(), "--db", db};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -23,32 +23,6 @@ CommandResult index_into(const std::string& db, std::vector<std::string> inputs,
   return run_command(argv, stdin_text);
 }
 
-struct Results {
-  std::vector<json> hits;
-  json summary;
-  CommandResult raw;
-};
-
-Results search(const std::string& db, const std::string& query,
-               std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {searcher_path(), "--db", db, "--format", "json"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  argv.push_back("--");
-  argv.push_back(query);
-  Results r;
-  r.raw = run_command(argv);
-  std::istringstream lines(r.raw.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    json j = json::parse(line);
-    if (j["type"] == "hit")
-      r.hits.push_back(j);
-    else
-      r.summary = j;
-  }
-  return r;
-}
-
 // Text of each highlighted span, from the code-point offsets in the JSON.
 std::vector<std::string> highlighted(const json& hit) {
   std::u32string text;

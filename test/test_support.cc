@@ -118,4 +118,25 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+Results search(const std::string& db, const std::string& query, std::vector<std::string> extra) {
+  std::vector<std::string> argv = {searcher_path(), "--db", db, "--format", "json"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  if (!query.empty()) {
+    argv.push_back("--");
+    argv.push_back(query);
+  }
+  Results r;
+  r.raw = run_command(argv);
+  std::istringstream lines(r.raw.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    if (j["type"] == "hit")
+      r.hits.push_back(std::move(j));
+    else
+      r.summary = std::move(j);
+  }
+  return r;
+}
+
 }  // namespace polsearch::testing

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace polsearch::testing {
 
@@ -48,6 +49,16 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 // Paths of the built binaries.
 std::string indexer_path();
 std::string searcher_path();
+
+// `searcher --db DB --format json [EXTRA...] -- QUERY` (no query argument when QUERY is
+// empty): its hits and its summary line, parsed, and the raw command result.
+struct Results {
+  std::vector<nlohmann::json> hits;
+  nlohmann::json summary;
+  CommandResult raw;
+};
+Results search(const std::string& db, const std::string& query,
+               std::vector<std::string> extra = {});
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& content);
