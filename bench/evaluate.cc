@@ -1,5 +1,5 @@
 // evaluate: scores a TREC run against qrels with trec_eval's exact definitions (see
-// src/evaluation.h). `evaluate QRELS RUN` prints what `trec_eval -c` would for the same measures.
+// src/eval/evaluation.h). `evaluate QRELS RUN` prints what `trec_eval -c` would for the same measures.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -11,7 +11,7 @@
 
 namespace {
 
-// The values of src/exit_status.h, shared by the project's tools.
+// The values of src/model/exit_status.h, shared by the project's tools.
 constexpr int kExitUsage = 2;   // bad options
 constexpr int kExitInput = 2;   // unreadable or malformed input
 constexpr int kExitFailed = 4;  // unexpected failure

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "search.h"
+#include "searcher.h"
 
 #ifndef BENCH_REPO_ROOT
 #define BENCH_REPO_ROOT ""
@@ -24,7 +24,7 @@
 
 namespace {
 
-constexpr int kExitUsage = 2;     // src/exit_status.h
+constexpr int kExitUsage = 2;     // src/model/exit_status.h
 constexpr int kExitDatabase = 3;  // cannot open the database
 constexpr int kExitFailed = 4;
 

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", quiet, "Only errors and warnings, no summary");
   app.add_option("inputs", inputs, "Files, folders, or - for JSON Lines on stdin");
-  // --check: verify the database and exit (0 clean, 5 problems found); see src/check.h.
+  // --check: verify the database and exit (0 clean, 5 problems found); see src/ingest/check.h.
   bool check = false;
   app.add_flag("--check", check,
                "Check the database (Xapian structure, passage counts, metadata) and exit: 0 "

@@ -13,7 +13,7 @@
 #include "exit_status.h"
 #include "output.h"
 #include "query_file.h"
-#include "search.h"
+#include "searcher.h"
 
 namespace {
 

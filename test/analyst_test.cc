@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query_builder.h"
-#include "search.h"
+#include "searcher.h"
 #include "terms.h"
 #include "test_support.h"
 

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "robustness_support.h"
-#include "search.h"
+#include "searcher.h"
 
 namespace polsearch::testing {
 namespace {

@@ -639,7 +639,7 @@ TEST(EvaluateProgram, ExitStatuses) {
   EXPECT_EQ(json.exit_status, 0) << json.err;
   EXPECT_DOUBLE_EQ(nlohmann::json::parse(json.out)["all"]["map"].get<double>(), 1.0);
 
-  // Usage errors share status 2 with input errors (src/exit_status.h: kExitUsage).
+  // Usage errors share status 2 with input errors (src/model/exit_status.h: kExitUsage).
   auto unknown = testing::run_command({evaluate_program(), "-m", "mrr", qrels, run});
   EXPECT_EQ(unknown.exit_status, 2);
   EXPECT_NE(unknown.err.find("unknown measure 'mrr'"), std::string::npos) << unknown.err;

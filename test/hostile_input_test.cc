@@ -8,7 +8,7 @@
 #include <set>
 
 #include "robustness_support.h"
-#include "search.h"
+#include "searcher.h"
 
 namespace polsearch::testing {
 namespace {

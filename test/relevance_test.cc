@@ -17,7 +17,7 @@
 #include "indexing.h"
 #include "query_file.h"
 #include "schema.h"
-#include "search.h"
+#include "searcher.h"
 #include "test_support.h"
 
 namespace polsearch {

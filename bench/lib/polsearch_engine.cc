@@ -7,7 +7,7 @@
 
 #include "indexing.h"
 #include "output.h"
-#include "search.h"
+#include "searcher.h"
 
 namespace bench {
 

@@ -1,4 +1,4 @@
-#include "search.h"
+#include "searcher.h"
 
 #include <algorithm>
 #include <cctype>

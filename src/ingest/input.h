@@ -9,24 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "input_options.h"
 #include "statement.h"
 
 namespace polsearch {
-
-struct InputOptions {
-  // JSON key -> schema field name, e.g. {"_id": "id", "title": "title", "text": "text"}.
-  // Keys not listed are ignored. A listed key whose value is a string is taken as is;
-  // a number or boolean is taken as its JSON text (a year 2022 -> "2022"); null is
-  // treated as absent; an array or object is an error for that record.
-  std::map<std::string, std::string> json_keys;
-  // Fields every statement must have after reading (normally "id" and "text"). A
-  // record without one (or with it empty) is reported and skipped.
-  std::vector<std::string> required_fields = {"id", "text"};
-  // Values for fields a record does not give, e.g. {"lang": "en"}.
-  std::map<std::string, std::string> defaults;
-  // Largest accepted line / file, in bytes; larger ones are reported and skipped.
-  uint64_t max_record_bytes = 256ull << 20;
-};
 
 struct InputRecord {
   Statement statement;

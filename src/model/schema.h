@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "input.h"
+#include "input_options.h"
 #include "passages.h"
 
 namespace polsearch {

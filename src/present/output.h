@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "search.h"
+#include "searcher.h"
 #include "terms.h"
 
 namespace polsearch {
