@@ -88,6 +88,7 @@ nlohmann::json summary_to_json(const SearchResult& result) {
   j["query"] = result.query;
   j["parsed"] = result.parsed;
   j["estimated_matches"] = result.estimated_matches;
+  j["total"] = counts_to_json(result.counts);
   j["returned"] = result.hits.size();
   j["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
   j["notes"] = result.notes;
@@ -97,6 +98,7 @@ nlohmann::json summary_to_json(const SearchResult& result) {
     j["like_terms"] = result.like_terms;
   }
   if (!result.suggestion.empty()) j["suggestion"] = result.suggestion;
+  if (!result.corrected_from.empty()) j["corrected_from"] = result.corrected_from;
   if (!result.facets.empty()) j["facets"] = facets_to_json(result.facets);
   return j;
 }
@@ -136,6 +138,25 @@ std::string marked_text(const Hit& hit, HighlightStyle style) {
   }
   out.append(hit.text, pos, std::string::npos);
   return out;
+}
+
+std::string describe_count(const Count& count, const std::string& noun) {
+  std::string nouns = noun + (count.estimate == 1 && count.exact() ? "" : "s");
+  if (count.exact()) return std::to_string(count.estimate) + " " + nouns;
+  return "about " + std::to_string(count.estimate) + " " + nouns + " (" +
+         std::to_string(count.lower) + " to " + std::to_string(count.upper) + ")";
+}
+
+nlohmann::json counts_to_json(const MatchCounts& counts) {
+  nlohmann::json j;
+  j["passages"] = counts.passages.estimate;
+  j["statements"] = counts.statements.estimate;
+  j["exact"] = counts.exact();
+  if (!counts.exact()) {
+    j["passages_bounds"] = {counts.passages.lower, counts.passages.upper};
+    j["statements_bounds"] = {counts.statements.lower, counts.statements.upper};
+  }
+  return j;
 }
 
 void print_text(std::ostream& out, const SearchResult& result, HighlightStyle style) {
@@ -203,13 +224,17 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
         << " first (undated last, ties by relevance)\n";
   for (auto& note : result.notes) out << "note: " << note << '\n';
   if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << '\n';
+  if (!result.corrected_from.empty())
+    out << "no matches for: " << result.corrected_from << "; showing results for: " << result.query
+        << '\n';
   for (auto& facet : result.facets) {
     out << "facet " << facet.field << " (" << facet.total << " passages):";
     for (auto& [value, count] : facet.counts) out << "  " << value << ' ' << count;
     out << '\n';
   }
-  out << result.hits.size() << " passage" << (result.hits.size() == 1 ? "" : "s")
-      << " shown of about " << result.estimated_matches << " matching (" << std::fixed
+  out << result.hits.size() << " passage" << (result.hits.size() == 1 ? "" : "s") << " shown; "
+      << describe_count(result.counts.passages, "passage") << " match in "
+      << describe_count(result.counts.statements, "statement") << " (" << std::fixed
       << std::setprecision(1) << result.elapsed_ms << " ms)\n";
 }
 

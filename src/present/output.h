@@ -19,6 +19,11 @@ uint64_t code_point_offset(std::string_view text, size_t byte_offset);
 
 nlohmann::json hit_to_json(const Hit& hit, const std::string& qid = "");
 nlohmann::json summary_to_json(const SearchResult& result);
+// {"passages", "statements", "exact"}, plus each count's [lower, upper] bounds when
+// it is an estimate.
+nlohmann::json counts_to_json(const MatchCounts& counts);
+// "3 passages", "1 statement", or "about 12000 passages (5000 to 40000)".
+std::string describe_count(const Count& count, const std::string& noun);
 
 void print_json(std::ostream& out, const SearchResult& result);
 // TREC run lines: "qid Q0 docno rank score tag"; docno is the statement id, or

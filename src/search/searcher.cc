@@ -7,6 +7,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "match_counts.h"
+#include "spelling.h"
 #include "terms.h"
 
 namespace polsearch {
@@ -201,6 +203,19 @@ nlohmann::json Searcher::statement_metadata(const std::string& id) {
 }
 
 SearchResult Searcher::search(const std::string& query, const SearchOptions& options) {
+  SearchResult result = search_once(query, options);
+  // Nothing matched, but the spelling suggestion would: show its results instead,
+  // and say so (the output names both queries).
+  if (result.estimated_matches > 0 || result.suggestion.empty()) return result;
+  SearchResult corrected = search_once(result.suggestion, options);
+  if (corrected.estimated_matches == 0) return result;
+  corrected.corrected_from = query;
+  corrected.suggestion.clear();
+  corrected.elapsed_ms += result.elapsed_ms;
+  return corrected;
+}
+
+SearchResult Searcher::search_once(const std::string& query, const SearchOptions& options) {
   // A reader can see DatabaseModifiedError when an indexer commits twice during
   // one search; reopening moves to the newest committed state.
   for (int attempt = 0;; ++attempt) {
@@ -296,35 +311,24 @@ void Searcher::update_record_stats() {
   stats_valid_ = true;
 }
 
-std::string Searcher::suggest_spelling(const QueryNode& tree, const std::string& query) {
-  // Words the index has never seen get the closest frequent word of its spelling
-  // table (filled at index time); the suggestion is the query with them replaced.
-  struct Replacement {
-    size_t offset, length;
-    std::string word;
-  };
-  std::vector<Replacement> replacements;
-  std::vector<const QueryNode*> stack = {&tree};
-  while (!stack.empty()) {
-    const QueryNode* node = stack.back();
-    stack.pop_back();
-    for (auto& child : node->children) stack.push_back(child.get());
-    if (node->kind != QueryNode::Kind::Word || !node->field.empty() || node->wildcard) continue;
-    size_t skip = !node->text.empty() && node->text[0] == '~';
-    std::vector<Token> tokens;
-    analyzer_.analyze(std::string_view(node->text).substr(skip), tokens);
-    if (tokens.size() != 1 || db_.term_exists(tokens[0].form)) continue;
-    std::string suggestion = db_.get_spelling_suggestion(tokens[0].form, 2);
-    if (suggestion.empty() || suggestion == tokens[0].form) continue;
-    if (node->offset + skip + node->text.size() - skip > query.size()) continue;
-    replacements.push_back({node->offset + skip, node->text.size() - skip, suggestion});
+void Searcher::count_matches(const Xapian::Query& query, unsigned shown_per_statement,
+                             SearchResult& result) {
+  const FieldSpec& id_field = schema_.role(FieldRole::Id);
+  MatchCounter counter(db_, id_field.value_slot);
+  result.counts = counter.count(query);
+  result.estimated_matches = result.counts.passages.estimate;
+  // "+N more passages from this statement": those its shown passages leave out.
+  for (Hit& hit : result.hits) {
+    hit.collapsed = 0;
+    if (shown_per_statement == 0) continue;
+    std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(hit.doc_id);
+    Xapian::doccount matching = counter.count_in_statement(query, membership);
+    hit.collapsed = matching - std::min<Xapian::doccount>(matching, shown_per_statement);
   }
-  if (replacements.empty()) return "";
-  std::sort(replacements.begin(), replacements.end(),
-            [](const Replacement& a, const Replacement& b) { return a.offset > b.offset; });
-  std::string out = query;
-  for (auto& r : replacements) out.replace(r.offset, r.length, r.word);
-  return out;
+}
+
+std::string Searcher::suggest_spelling(const QueryNode& tree, const std::string& query) {
+  return SpellingCorrector(db_, analyzer_, concepts_).suggest(tree, query);
 }
 
 SearchResult Searcher::run(const std::string& query, const SearchOptions& options) {
@@ -345,7 +349,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   QueryBuilderOptions builder_options;
   builder_options.exact_boost = ranking.exact_boost;
   builder_options.all_terms_first = ranking.all_terms_first;
-  if (plain) builder_options.stopwords = stop_list_named(ranking.stopwords);
+  builder_options.stopwords = stop_list_named(ranking.stopwords);
   builder_options.shouted = plain && is_shouted(query);
   builder_options.proximity_weight = ranking.proximity_weight;
   builder_options.proximity_window = ranking.proximity_window;
@@ -528,6 +532,9 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
       result.hits.push_back(std::move(hit));
     }
   }
+  unsigned shown_per_statement = statements ? 1 : per_doc;
+  if (options.facets && !statements && !options.per_doc) shown_per_statement = 0;
+  count_matches(built.query, shown_per_statement, result);
   if (options.context > 0 || options.explain) {
     ExplainLabels labels;
     labels.patterns = &built.highlights;

@@ -15,6 +15,7 @@
 #include "database.h"
 #include "explain.h"
 #include "facets.h"
+#include "match_counts.h"
 #include "query_ast.h"
 #include "query_builder.h"
 #include "schema.h"
@@ -99,11 +100,15 @@ struct SearchResult {
   std::string qid;  // batch mode: the query's id
   std::string query;
   std::string parsed;  // Xapian's description of the final query
-  Xapian::doccount estimated_matches = 0;
+  MatchCounts counts;  // passages and statements matching, whatever the page shown
+  Xapian::doccount estimated_matches = 0;  // = counts.passages.estimate (older name)
   std::vector<Hit> hits;
   std::vector<std::string> notes;
   std::vector<Facet> facets;  // with SearchOptions::facets
   std::string suggestion;     // the query with unknown words replaced, or ""
+  // When nothing matched the query as typed but its suggestion did, these are the
+  // suggestion's results and this is the query as typed; otherwise "".
+  std::string corrected_from;
   SortOrder sort = SortOrder::Relevance;
   std::optional<PassageRef> like;       // with SearchOptions::like: the seed passage
   std::vector<std::string> like_terms;  // ... and the stems its query was made of
@@ -130,6 +135,7 @@ class Searcher {
   StatementView statement(const std::string& id);
 
  private:
+  SearchResult search_once(const std::string& query, const SearchOptions& options);
   SearchResult run(const std::string& query, const SearchOptions& options);
   nlohmann::json statement_metadata(const std::string& id);
   std::unique_ptr<Xapian::Weight> weighting(const RankingParams& ranking);
@@ -137,6 +143,8 @@ class Searcher {
                            SearchResult& result, std::vector<HighlightPattern>& highlights,
                            std::vector<ExplainComponent>& explained);
   std::string suggest_spelling(const QueryNode& tree, const std::string& query);
+  void count_matches(const Xapian::Query& query, unsigned shown_per_statement,
+                     SearchResult& result);
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();

@@ -1,0 +1,199 @@
+// What a search tells its user besides the hits, through the real binaries:
+//  - match counts: passages and statements, exact below MatchCounter::kExactUpTo and
+//    never dependent on --limit, --offset or --per-doc; "+N more passages" exact;
+//  - "did you mean": only for a word the index lacks or barely has, when a close word
+//    is much more frequent; never for good words, operators, field names or quoted
+//    text; the suggestion's results when the query as typed finds nothing;
+//  - stop words: one rule for both syntaxes, reported in the notes.
+#include <fstream>
+#include <set>
+
+#include <xapian.h>
+
+#include "match_counts.h"
+#include "test_support.h"
+
+namespace polsearch::testing {
+namespace {
+
+const std::string kSamples = std::string(POLSEARCH_SOURCE_DIR) + "/samples/statements";
+
+// The samples, plus a statement family where "government" is common and one
+// passage misspells it, so "goverment" is in the index but rare.
+class SearchSummary : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    std::ofstream rare(dir_->path() / "rare.jsonl");
+    for (int i = 0; i < 30; ++i)
+      rare << R"({"id":"gov-)" << i << R"(","text":"The government of island state )" << i
+           << R"( reported on the fisheries budget and its coastal patrol plans."})" << '\n';
+    rare << R"({"id":"typo","text":"The goverment will publish the fisheries report soon."})"
+         << '\n';
+    rare.close();
+    auto r = run_command({indexer_path(), "--db", db(), kSamples, (dir_->path() / "rare.jsonl")});
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static std::string db() { return dir_->str() + "/db"; }
+  static TempDir* dir_;
+};
+TempDir* SearchSummary::dir_ = nullptr;
+
+TEST_F(SearchSummary, CountsDoNotDependOnThePageShown) {
+  // 7 passages of one statement mention Zelenskyy or troops; 3 mention the backstop.
+  const std::vector<std::vector<std::string>> pages = {{},
+                                                       {"--limit", "1"},
+                                                       {"--limit", "1", "--offset", "1"},
+                                                       {"--per-doc", "0"},
+                                                       {"--per-doc", "1"},
+                                                       {"--per-doc", "5", "--limit", "3"}};
+  for (std::string query : {"Zelenskyy troops", "backstop"}) {
+    std::set<std::string> totals;
+    for (auto& page : pages) {
+      auto r = search(db(), query, page);
+      ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+      totals.insert(r.summary["total"].dump());
+      EXPECT_TRUE(r.summary["total"]["exact"].get<bool>());
+    }
+    EXPECT_EQ(totals.size(), 1u) << query << ": " << *totals.begin() << " / " << *totals.rbegin();
+  }
+  auto r = search(db(), "Zelenskyy troops");
+  EXPECT_EQ(r.summary["total"]["statements"], 1);
+  EXPECT_EQ(r.summary["total"]["passages"], 7);
+  auto text = run_command({searcher_path(), "--db", db(), "--limit", "1", "Zelenskyy troops"});
+  EXPECT_NE(text.out.find("7 passages match in 1 statement"), std::string::npos) << text.out;
+}
+
+TEST_F(SearchSummary, MorePassagesFromThisStatementIsExact) {
+  // Of 7 matching passages of the statement, --per-doc K shows K; K=0 collapses none.
+  for (int per_doc : {1, 2, 5, 0}) {
+    auto r = search(db(), "Zelenskyy troops", {"--per-doc", std::to_string(per_doc)});
+    ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+    ASSERT_FALSE(r.hits.empty());
+    for (auto& hit : r.hits) EXPECT_EQ(hit["collapsed"], per_doc ? 7 - per_doc : 0) << per_doc;
+  }
+}
+
+// MatchCounter alone, on an in-memory database: 60 passages of 20 statements (3 each)
+// hold "w"; one in each statement also holds "x".
+Xapian::Database counted_database() {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (int i = 0; i < 60; ++i) {
+    Xapian::Document doc;
+    doc.add_term("w");
+    if (i % 3 == 0) doc.add_term("x");
+    doc.add_value(1, "s" + std::to_string(i / 3));
+    db.add_document(doc);
+  }
+  return db;
+}
+
+TEST(MatchCounter, ExactBelowTheLimit) {
+  Xapian::Database db = counted_database();
+  MatchCounts counts = MatchCounter(db, 1, 100).count(Xapian::Query("w"));
+  EXPECT_TRUE(counts.exact());
+  EXPECT_EQ(counts.passages.estimate, 60u);
+  EXPECT_EQ(counts.statements.estimate, 20u);
+  EXPECT_EQ(MatchCounter(db, 1).count_in_statement(Xapian::Query("w"), "nosuchterm"), 0u);
+}
+
+TEST(MatchCounter, EstimatesWithBoundsAboveTheLimit) {
+  Xapian::Database db = counted_database();
+  MatchCounts counts = MatchCounter(db, 1, 10).count(Xapian::Query("w"));
+  EXPECT_FALSE(counts.statements.exact());
+  EXPECT_LE(counts.passages.lower, 60u);
+  EXPECT_GE(counts.passages.upper, 60u);
+  EXPECT_LE(counts.statements.lower, counts.statements.estimate);
+  EXPECT_LE(counts.statements.estimate, counts.statements.upper);
+  EXPECT_GE(counts.statements.lower, 1u);
+}
+
+struct SuggestionCase {
+  std::string query;
+  std::string suggestion;  // "" = none expected
+};
+
+TEST_F(SearchSummary, SuggestsOnlyForAbsentOrRareWords) {
+  const std::vector<SuggestionCase> cases = {
+      {"secruity guarantees", "security guarantees"},   // absent, close to a frequent word
+      {"goverment fisheries", "government fisheries"},  // in the index once, 30x rarer
+      {"ceasefire OR truce", ""},       // "truce" is a concept wording: a word, not a typo
+      {"note: backstop", ""},           // never a stop word or operator ("not")
+      {"patrolling", ""},               // its stem is in the index
+      {"defense", ""},                  // its British spelling is in the index
+      {"program", ""},                  // likewise ("programme")
+      {"\"secruity guarantees\"", ""},  // quoted text is left as written
+      {"title:secruity backstop", ""},  // and so are field values
+      {"secr* backstop", ""},           // and wildcards
+  };
+  for (const auto& c : cases) {
+    auto r = search(db(), c.query);
+    ASSERT_EQ(r.raw.exit_status, 0) << c.query << ": " << r.raw.err;
+    EXPECT_EQ(r.summary.value("suggestion", ""), c.suggestion) << c.query;
+  }
+}
+
+TEST_F(SearchSummary, OnlyTheWordIsReplacedNotItsPunctuationOrOperators) {
+  auto r = search(db(), "secruity: backstop");  // not a field: the word "secruity:"
+  ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+  EXPECT_EQ(r.summary.value("suggestion", ""), "security: backstop");
+  auto both = search(db(), "secruity AND backstop");  // nothing as typed: corrected
+  ASSERT_EQ(both.raw.exit_status, 0) << both.raw.err;
+  EXPECT_EQ(both.summary["query"], "security AND backstop");
+}
+
+TEST_F(SearchSummary, NothingFoundShowsTheSuggestionsResults) {
+  auto r = search(db(), "secruity");
+  ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+  EXPECT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.summary["query"], "security");
+  EXPECT_EQ(r.summary["corrected_from"], "secruity");
+  EXPECT_FALSE(r.summary.contains("suggestion"));
+  auto text = run_command({searcher_path(), "--db", db(), "secruity"});
+  EXPECT_NE(text.out.find("no matches for: secruity; showing results for: security"),
+            std::string::npos)
+      << text.out;
+}
+
+TEST_F(SearchSummary, NoCorrectionWhenTheSuggestionFindsNothingEither) {
+  // "secruity" alone would be corrected, but the AND with an absent word finds nothing
+  // either way: the query stays as typed, with its hint.
+  auto r = search(db(), "secruity AND zzzqx");
+  ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+  EXPECT_TRUE(r.hits.empty());
+  EXPECT_FALSE(r.summary.contains("corrected_from"));
+  EXPECT_EQ(r.summary["query"], "secruity AND zzzqx");
+}
+
+// Stop words: one rule for plain and full syntax. Outside phrases they are neither
+// searched nor highlighted, unless required or quoted; inside phrases they count.
+TEST_F(SearchSummary, StopWordsAreIgnoredOutsidePhrasesInBothSyntaxes) {
+  for (std::string syntax : {"full", "plain"}) {
+    auto r = search(db(), "withdrawal of a contingent", {"--query-syntax", syntax});
+    ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+    ASSERT_FALSE(r.hits.empty()) << syntax;
+    for (auto& hit : r.hits)
+      for (auto& label : hit["matched"]) {
+        EXPECT_NE(label, "of") << syntax;
+        EXPECT_NE(label, "a") << syntax;
+      }
+    EXPECT_NE(r.summary["notes"].dump().find("ignored 'of' (stop word)"), std::string::npos)
+        << syntax << ": " << r.summary.dump();
+  }
+}
+
+TEST_F(SearchSummary, RequiredOrQuotedStopWordsAreSearched) {
+  for (std::string query : {"+the guarantee", "\"the\" guarantee"}) {
+    auto r = search(db(), query);
+    ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+    EXPECT_EQ(r.summary["notes"].dump().find("stop word"), std::string::npos) << query;
+    ASSERT_FALSE(r.hits.empty()) << query;
+  }
+  auto phrase = search(db(), "\"withdrawal of\"");
+  ASSERT_EQ(phrase.raw.exit_status, 0) << phrase.raw.err;
+  EXPECT_EQ(phrase.summary["notes"].dump().find("stop word"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace polsearch::testing
