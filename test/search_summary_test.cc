@@ -95,7 +95,10 @@ TEST(MatchCounter, ExactBelowTheLimit) {
   EXPECT_TRUE(counts.exact());
   EXPECT_EQ(counts.passages.estimate, 60u);
   EXPECT_EQ(counts.statements.estimate, 20u);
-  EXPECT_EQ(MatchCounter(db, 1).count_in_statement(Xapian::Query("w"), "nosuchterm"), 0u);
+  EXPECT_EQ(counts.per_statement.at("s7"), 3u);
+  MatchCounts x = MatchCounter(db, 1, 100).count(Xapian::Query("x"));
+  EXPECT_EQ(x.passages.estimate, 20u);
+  EXPECT_EQ(x.per_statement.at("s7"), 1u);
 }
 
 TEST(MatchCounter, EstimatesWithBoundsAboveTheLimit) {

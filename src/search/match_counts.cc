@@ -36,6 +36,8 @@ MatchCounts MatchCounter::count(const Xapian::Query& query) const {
   Xapian::doccount seen = ids.get_total();
   if (counts.passages.exact() && seen == counts.passages.estimate) {
     counts.statements = {seen_statements, seen_statements, seen_statements};
+    for (auto it = ids.values_begin(); it != ids.values_end(); ++it)
+      counts.per_statement.emplace(*it, it.get_termfreq());
     return counts;
   }
   // The passages looked at were a part of the matches: scale the statements seen in
@@ -50,8 +52,14 @@ MatchCounts MatchCounter::count(const Xapian::Query& query) const {
 }
 
 Xapian::doccount MatchCounter::count_in_statement(const Xapian::Query& query,
+                                                  const MatchCounts& counts,
+                                                  const std::string& statement_id,
                                                   const std::string& membership_term) const {
   if (query.empty()) return 0;
+  if (counts.exact()) {
+    auto found = counts.per_statement.find(statement_id);
+    return found == counts.per_statement.end() ? 0 : found->second;
+  }
   Xapian::Query filtered(Xapian::Query::OP_FILTER, query, Xapian::Query(membership_term));
   Xapian::MSet mset = unranked(db_, filtered).get_mset(0, 1, db_.get_doccount());
   return mset.get_matches_estimated();

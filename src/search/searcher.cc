@@ -312,9 +312,9 @@ void Searcher::update_record_stats() {
 }
 
 void Searcher::count_matches(const Xapian::Query& query, unsigned shown_per_statement,
-                             SearchResult& result) {
+                             Xapian::doccount exact_up_to, SearchResult& result) {
   const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  MatchCounter counter(db_, id_field.value_slot);
+  MatchCounter counter(db_, id_field.value_slot, std::max(exact_up_to, MatchCounter::kExactUpTo));
   result.counts = counter.count(query);
   result.estimated_matches = result.counts.passages.estimate;
   // "+N more passages from this statement": those its shown passages leave out.
@@ -322,7 +322,8 @@ void Searcher::count_matches(const Xapian::Query& query, unsigned shown_per_stat
     hit.collapsed = 0;
     if (shown_per_statement == 0) continue;
     std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(hit.doc_id);
-    Xapian::doccount matching = counter.count_in_statement(query, membership);
+    Xapian::doccount matching =
+        counter.count_in_statement(query, result.counts, hit.doc_id, membership);
     hit.collapsed = matching - std::min<Xapian::doccount>(matching, shown_per_statement);
   }
 }
@@ -534,7 +535,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   }
   unsigned shown_per_statement = statements ? 1 : per_doc;
   if (options.facets && !statements && !options.per_doc) shown_per_statement = 0;
-  count_matches(built.query, shown_per_statement, result);
+  count_matches(built.query, shown_per_statement, options.check_at_least, result);
   if (options.context > 0 || options.explain) {
     ExplainLabels labels;
     labels.patterns = &built.highlights;

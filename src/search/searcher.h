@@ -52,7 +52,7 @@ struct SearchOptions {
   std::optional<double> k1, b;           // default: schema's ranking
   std::optional<RankingParams> ranking;  // default: schema's [ranking] (k1, b above still win)
   std::string language;                  // query language; default: schema's default
-  unsigned check_at_least = 0;           // make estimated_matches exact up to this many
+  unsigned check_at_least = 0;           // counts exact up to this many (at least kExactUpTo)
   double time_limit_seconds = 0;         // 0 = none; stops matching early on huge queries
   bool highlight = true;                 // find highlight spans (and fetch metadata) for each hit
   bool facets = false;                   // count matches by speaker, country, source, year
@@ -144,7 +144,7 @@ class Searcher {
                            std::vector<ExplainComponent>& explained);
   std::string suggest_spelling(const QueryNode& tree, const std::string& query);
   void count_matches(const Xapian::Query& query, unsigned shown_per_statement,
-                     SearchResult& result);
+                     Xapian::doccount exact_up_to, SearchResult& result);
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();

@@ -59,6 +59,9 @@ std::string SpellingCorrector::correct(const std::string& form) {
   // where this index never uses it.
   if (!concepts_.find({form}).empty() || !concepts_.spelling_variant(form).empty()) return "";
   Xapian::doccount freq = frequency(form);
+  // Most query words are common; looking for close words (trigram look-ups) is the
+  // costly part, so it is done only for words rare enough to be typos.
+  if (freq > std::max<Xapian::doccount>(kRareUpTo, db_.get_doccount() / 100000)) return "";
   std::string candidate = db_.get_spelling_suggestion(form, max_edits_for(form));
   if (candidate.empty() || candidate == form || !acceptable_replacement(candidate)) return "";
   Xapian::doccount candidate_freq = db_.get_termfreq(candidate);

@@ -31,6 +31,9 @@ class SpellingCorrector {
 
   // A close word must be this many times as frequent as the word it replaces.
   static constexpr double kMinFrequencyRatio = 20;
+  // Only a word in at most this many passages (or 1 in 100,000 of a larger index)
+  // can be a typo.
+  static constexpr Xapian::doccount kRareUpTo = 10;
 
  private:
   // Passages holding the form, or any form with its stem or its spelling variant.
