@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backup.h"
 #include "database.h"
 #include "database_create.h"
 #include "terms.h"
@@ -319,6 +320,8 @@ void Indexer::begin_batch() {
 void Indexer::commit() {
   if (!dirty_) return;
   spelling_.flush(db_);
+  CommitGate gate(path_);
+  gate.hold_for_commit();    // a backup copying the last commit finishes first
   db_.commit_transaction();  // throws on I/O errors: better a loud stop than a silent loss
   dirty_ = false;
   ++stats_.commits;
