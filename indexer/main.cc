@@ -11,6 +11,7 @@
 
 #include "backup.h"
 #include "check.h"
+#include "crash_guard.h"
 #include "database.h"
 #include "exit_status.h"
 #include "indexing.h"
@@ -94,7 +95,12 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : polsearch::kExitUsage;
   }
-  if (check) return polsearch::run_check(db_path, std::cerr);
+  if (check) {
+    polsearch::exit_cleanly_on_crash(
+        "indexer: check: " + db_path + ": crashed reading the database: it is damaged\n",
+        polsearch::kExitCheckFailed);
+    return polsearch::run_check(db_path, std::cerr);
+  }
   if (!backup.empty()) return polsearch::run_backup(db_path, backup, std::cerr);
 
   std::unique_ptr<polsearch::Schema> schema;

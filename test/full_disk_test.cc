@@ -17,25 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Statements of pseudo-random words (a fixed generator, so every run is the same):
-// many distinct terms, so the database grows by megabytes over many commits.
-std::string wordy_statements(int count) {
-  uint32_t state = 12345;
-  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
-  std::string out;
-  for (int i = 0; i < count; ++i) {
-    std::string text;
-    for (int w = 0; w < 240; ++w) {
-      if (w > 0) text += (w % 80 == 0) ? "\\n\\n" : " ";
-      int letters = 4 + next() % 6;
-      for (int l = 0; l < letters; ++l) text += char('a' + (next() >> 8) % 26);
-    }
-    out += "{\"id\":\"w" + std::to_string(i) + "\",\"title\":\"Wordy " + std::to_string(i) +
-           "\",\"text\":\"" + text + "\"}\n";
-  }
-  return out;
-}
-
 // A small filesystem at `where`: a tmpfs of `size` if mounting works, else nothing
 // (the caller then limits file sizes instead).
 class SmallDisk {
