@@ -19,7 +19,7 @@ DEMO_DB := build/demo-db
 
 # libFuzzer needs clang and its runtime; only `make fuzz` installs them.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
-FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser
+FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser fuzz_schema fuzz_query_file
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build demo test sanitize fuzz bench format clean

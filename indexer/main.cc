@@ -9,7 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "backup.h"
 #include "check.h"
+#include "crash_guard.h"
 #include "database.h"
 #include "exit_status.h"
 #include "indexing.h"
@@ -38,8 +40,8 @@ int main(int argc, char** argv) {
       "Exit status: 0 all indexed; 1 finished, but some records or files were skipped\n"
       "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
       "schema error; 3 database error (cannot open or create, locked, other schema, too\n"
-      "new); 4 failed during indexing (the database keeps its last commit); 5 --check found\n"
-      "problems.");
+      "new); 4 failed during indexing (the database keeps its last commit) or --backup\n"
+      "failed; 5 --check found problems.");
   std::string db_path, schema_path, progress = "auto";
   std::vector<std::string> inputs, deletes;
   double commit_mb = 2;
@@ -76,17 +78,30 @@ int main(int argc, char** argv) {
   app.add_flag("--check", check,
                "Check the database (Xapian structure, passage counts, metadata) and exit: 0 "
                "clean, 5 problems found");
+  // --backup: a compacted, checked copy of the last commit; see src/backup.h.
+  std::string backup;
+  app.add_option("--backup", backup,
+                 "Copy the database's last commit (compacted and checked) into this new folder "
+                 "and exit; safe while searchers read and an indexer writes");
   try {
     app.parse(argc, argv);
     if (check && !(inputs.empty() && deletes.empty()))
       throw CLI::ValidationError("--check", "takes no inputs and no --delete");
-    if (inputs.empty() && deletes.empty() && !check)
+    if (!backup.empty() && !(inputs.empty() && deletes.empty() && !check))
+      throw CLI::ValidationError("--backup", "takes no inputs, no --delete and no --check");
+    if (inputs.empty() && deletes.empty() && !check && backup.empty())
       throw CLI::ValidationError("INPUT", "give at least one input, or --delete ID");
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : polsearch::kExitUsage;
   }
-  if (check) return polsearch::run_check(db_path, std::cerr);
+  if (check) {
+    polsearch::exit_cleanly_on_crash(
+        "indexer: check: " + db_path + ": crashed reading the database: it is damaged\n",
+        polsearch::kExitCheckFailed);
+    return polsearch::run_check(db_path, std::cerr);
+  }
+  if (!backup.empty()) return polsearch::run_backup(db_path, backup, std::cerr);
 
   std::unique_ptr<polsearch::Schema> schema;
   if (!schema_path.empty()) {

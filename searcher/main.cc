@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "crash_guard.h"
 #include "exit_status.h"
 #include "output.h"
 #include "query_file.h"
@@ -263,6 +264,11 @@ int main(int argc, char** argv) {
   std::string query;
   for (auto& w : words) query += (query.empty() ? "" : " ") + w;
 
+  polsearch::exit_cleanly_on_crash(
+      "searcher: " + db_path +
+          ": crashed reading the database: it is damaged; `indexer --check --db " + db_path +
+          "` names the damaged table\n",
+      polsearch::kExitDatabase);
   try {
     polsearch::Searcher searcher(db_path);
     if (show) {
@@ -315,7 +321,10 @@ int main(int argc, char** argv) {
     std::cerr << "searcher: " << e.what() << '\n';
     return polsearch::kExitDatabase;
   } catch (const Xapian::DatabaseError& e) {
-    std::cerr << "searcher: " << db_path << ": " << e.get_description() << '\n';
+    // Reading failed half-way (truncated or damaged tables): never a partial answer.
+    std::cerr << "searcher: " << db_path << ": cannot read the database, it is damaged or "
+              << "was changed too often under the search (" << e.get_description()
+              << "); `indexer --check --db " << db_path << "` names the damaged table\n";
     return polsearch::kExitDatabase;
   } catch (const Xapian::Error& e) {
     std::cerr << "searcher: " << e.get_description() << '\n';

@@ -10,7 +10,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -241,6 +243,154 @@ TEST(Crash, KilledParallelBuildLeavesAnEmptyDatabaseAndReRunConverges) {
     summary << "  kill " << i + 1 << ": " << o.point << " -> " << o.state << '\n';
   }
   std::cout << "crash harness (--jobs 2):\n" << summary.str();
+}
+
+// --- Kill points while the database is created -------------------------------------
+//
+// The indexer reads statements from a pipe that the test keeps open, so it can never
+// finish before the kill lands: every kill point is a real kill. A database folder must
+// then be absent, or hold a whole database (a revision file that opens); and the same
+// command again must converge to what one clean run writes.
+
+// Small synthetic statements (no corpus needed): 30 of about 1.4 KB, several commits
+// at --commit-mb 0.005, and together well under a pipe's 64 KB buffer, so writing them
+// never blocks.
+std::string creation_input() {
+  std::string out;
+  for (int i = 0; i < 30; ++i) {
+    std::string text;
+    for (int p = 0; p < 3; ++p) {
+      if (p) text += "\\n\\n";
+      text += "Statement " + std::to_string(i) + " paragraph " + std::to_string(p) +
+              ": the delegation records its position on maritime patrols, the ceasefire "
+              "line, security guarantees and the reconstruction budget for year " +
+              std::to_string(2000 + i) + ", and asks that the minutes say so plainly.";
+    }
+    out += "{\"id\":\"create-" + std::to_string(i) + "\",\"title\":\"Statement " +
+           std::to_string(i) + "\",\"country\":\"UKR\",\"text\":\"" + text + "\"}\n";
+  }
+  return out;
+}
+
+std::vector<std::string> creation_command(const fs::path& db) {
+  return {indexer_path(), "--db",    db.string(), "--commit-mb", "0.005", "--progress",
+          "never",        "--quiet", "-"};
+}
+
+// When to kill a creating indexer: `delay_ms` after start, or once `trigger` says so
+// (then at once). A trigger that never fires kills after kTriggerPatience.
+struct CreationKill {
+  std::string name;
+  int delay_ms = 0;
+  std::function<bool(const fs::path& db, pid_t indexer)> trigger;
+};
+constexpr auto kTriggerPatience = std::chrono::seconds(5);
+
+// Statement records a reader sees in the last commit (0 if nothing opens).
+Xapian::doccount committed_statements(const fs::path& db) {
+  if (!revision_of(db)) return 0;
+  try {
+    return Xapian::Database(db.string()).get_termfreq(std::string(terms::kRecordType));
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
+std::vector<CreationKill> creation_plan() {
+  std::vector<CreationKill> plan;
+  for (int ms = 0; ms <= 100; ms += 4) plan.push_back({"+" + std::to_string(ms) + " ms", ms, {}});
+  auto exists = [](std::string name) {
+    return [name](const fs::path& db, pid_t) { return fs::exists(db / name); };
+  };
+  // The temporary folder a new database is built in (src/database_create.h).
+  auto temporary = [](std::string name) {
+    return [name](const fs::path& db, pid_t pid) {
+      return fs::exists(db.string() + ".polsearch-create-" + std::to_string(pid) + name);
+    };
+  };
+  plan.push_back({"once the temporary folder exists", 0, temporary("")});
+  plan.push_back({"once the temporary folder has its revision file", 0, temporary("/iamglass")});
+  plan.push_back({"once <db>/flintlock exists", 0, exists("flintlock")});
+  plan.push_back({"once <db>/v.tmp exists", 0, exists("v.tmp")});
+  // The first commit of statements: postings are written only when a batch commits,
+  // so a change of postlist.glass after the database first opens is that commit.
+  auto first_postings = std::make_shared<int64_t>(-1);
+  plan.push_back(
+      {"as the first commit writes postings", 0, [first_postings](const fs::path& db, pid_t) {
+         if (*first_postings < 0) {
+           if (revision_of(db)) *first_postings = mtime_ns(db / "postlist.glass");
+           return false;
+         }
+         return mtime_ns(db / "postlist.glass") != *first_postings;
+       }});
+  plan.push_back({"just after the first commit of statements", 0,
+                  [](const fs::path& db, pid_t) { return committed_statements(db) > 0; }});
+  return plan;
+}
+
+// Kills one creating indexer; returns what it left, checked (EXPECTs on failure).
+std::string kill_while_creating(const fs::path& db, const CreationKill& point,
+                                const std::string& input) {
+  Background indexer(creation_command(db), db.string() + ".log", true);
+  indexer.write_stdin(input);  // stays open: the indexer waits for more
+  const auto started = Clock::now();
+  if (point.trigger) {
+    while (!point.trigger(db, indexer.pid()) && Clock::now() - started < kTriggerPatience)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(point.delay_ms));
+  }
+  const int status = indexer.kill_now();
+  EXPECT_EQ(status, 128 + SIGKILL) << point.name << ": the indexer ended by itself\n"
+                                   << read_file(db.string() + ".log");
+  if (!fs::exists(db)) return "no database folder";
+  if (!fs::exists(db / "iamglass")) {
+    std::string files;
+    for (auto& entry : fs::directory_iterator(db)) files += " " + entry.path().filename().string();
+    ADD_FAILURE() << point.name << ": half-created database left behind:" << files;
+    return "HALF-CREATED (" + files.substr(std::min<size_t>(files.size(), 1)) + ")";
+  }
+  auto xc = run_command({CrashHarness::xapian_check(), db.string()});
+  EXPECT_EQ(xc.exit_status, 0) << point.name << ": xapian-check:\n" << xc.out << xc.err;
+  // A database that opens has its metadata committed: a whole, empty polsearch database.
+  auto check = run_command({indexer_path(), "--check", "--db", db.string()});
+  EXPECT_EQ(check.exit_status, 0) << point.name << ":\n" << check.err;
+  return "revision " + std::to_string(revision_of(db).value_or(0)) + ", " +
+         std::to_string(committed_statements(db)) + " statements" +
+         (xc.exit_status == 0 ? ", xapian-check ok" : ", xapian-check FAILED") +
+         (check.exit_status == 0 ? ", --check ok" : ", --check FAILED");
+}
+
+TEST(Crash, KilledWhileCreatingTheDatabaseLeavesNoneOrAWholeOneAndReRunConverges) {
+  ASSERT_FALSE(CrashHarness::xapian_check().empty()) << "xapian-check (xapian-tools) not found";
+  TempDir dir;
+  const std::string input = creation_input();
+  auto clean = run_command(creation_command(dir.path() / "reference"), input);
+  ASSERT_EQ(clean.exit_status, 0) << clean.err;
+  const auto reference = dump_database((dir.path() / "reference").string());
+
+  std::ostringstream summary;
+  size_t converged = 0;
+  const auto plan = creation_plan();
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const fs::path db = dir.path() / ("create-" + std::to_string(i));
+    std::string state = kill_while_creating(db, plan[i], input);
+    auto again = run_command(creation_command(db), input);
+    EXPECT_EQ(again.exit_status, 0) << plan[i].name << ": re-run failed:\n" << again.err;
+    bool same = again.exit_status == 0 && dump_database(db.string()) == reference;
+    EXPECT_TRUE(same) << plan[i].name << ": re-run differs from a clean run";
+    converged += same;
+    for (auto& entry : fs::directory_iterator(dir.path()))
+      EXPECT_EQ(entry.path().filename().string().find(db.filename().string() + ".polsearch-"),
+                std::string::npos)
+          << plan[i].name << ": left behind: " << entry.path();
+    summary << "  kill " << i + 1 << ": " << plan[i].name << " -> " << state
+            << (same ? "; re-run converged" : "; re-run FAILED: " + again.err.substr(0, 300))
+            << '\n';
+  }
+  summary << "  " << converged << " of " << plan.size() << " re-runs converged\n";
+  std::cout << "crash harness (database creation):\n" << summary.str();
+  ::testing::Test::RecordProperty("creation_summary", summary.str());
 }
 
 TEST(Crash, FullCorpusTwelveKillPoints) {

@@ -191,6 +191,28 @@ inline std::string gz_head(const std::filesystem::path& gz, size_t lines) {
   return out;
 }
 
+// `count` statements of three paragraphs of pseudo-random words (a fixed generator:
+// every call gives the same text), each paragraph also saying "the maritime patrols
+// continue", so the database has many distinct terms and grows by megabytes.
+inline std::string wordy_statements(int count) {
+  uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    std::string text;
+    for (int w = 0; w < 240; ++w) {
+      if (w % 80 == 0)
+        text += w == 0 ? "The maritime patrols continue:" : "\\n\\nThe maritime patrols continue:";
+      text += ' ';
+      int letters = 4 + next() % 6;
+      for (int l = 0; l < letters; ++l) text += char('a' + (next() >> 8) % 26);
+    }
+    out += "{\"id\":\"w" + std::to_string(i) + "\",\"title\":\"Wordy " + std::to_string(i) +
+           "\",\"text\":\"" + text + "\"}\n";
+  }
+  return out;
+}
+
 // Path of a program on $PATH, or "" if there is none.
 inline std::string find_program(const std::string& name) {
   const char* path = std::getenv("PATH");

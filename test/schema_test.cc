@@ -54,6 +54,21 @@ TEST(Schema, MinimalSchemaParses) {
   EXPECT_EQ(s.toml, kMinimal);
 }
 
+// toml++ 3.3 has undefined behaviour on some non-ASCII characters outside strings
+// (found by fuzz/fuzz_schema); they are refused before it reads them.
+TEST(Schema, NonAsciiOutsideStringsIsRefusedAndInsideStringsAndCommentsAccepted) {
+  try {
+    Schema::parse(std::string(kMinimal) + "[passag\u021b]\n", "odd.toml");
+    FAIL() << "accepted";
+  } catch (const SchemaError& e) {
+    EXPECT_NE(std::string(e.what()).find("odd.toml:12:8: a non-ASCII character"), std::string::npos)
+        << e.what();
+  }
+  std::string fine =
+      "# ¡comentario!\nname = \"d\u00e9claration \\\" \u021b\"\n" + std::string(kMinimal);
+  EXPECT_EQ(Schema::parse(fine, "fine.toml").name, "d\u00e9claration \" \u021b");
+}
+
 struct BadSchema {
   const char* name;
   std::string toml;

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <sstream>
+#include <string_view>
 #include <unordered_set>
 
 #include <xapian.h>
@@ -38,9 +39,8 @@ class Problems {
   std::map<std::string, size_t> counts_;
 };
 
-// Xapian's structural check of every table. Its messages go into the report.
-// Returns false if the tables are damaged.
-bool check_structure(const std::string& path, Problems& problems) {
+// Xapian's structural check of the whole database (what xapian-check does).
+bool check_whole_database(const std::string& path, Problems& problems) {
   std::ostringstream out;
   try {
     size_t errors = Xapian::Database::check(path, 0, &out);
@@ -58,6 +58,40 @@ bool check_structure(const std::string& path, Problems& problems) {
     problems.add("Xapian errors", "Xapian check failed: " + e.get_description());
   }
   return false;
+}
+
+// Xapian's check of each table file on its own, to name the damaged ones.
+void check_each_table(const std::string& path, Problems& problems) {
+  for (const char* table : {"postlist", "termlist", "docdata", "position", "spelling", "synonym"}) {
+    const std::string file = (std::filesystem::path(path) / (table + std::string(".glass")));
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+      // The others are created lazily; missing ones are reported once the database opens.
+      if (std::string_view(table) == "postlist")
+        problems.add("damaged tables", "the postlist table (postlist.glass) is missing");
+      continue;
+    }
+    std::ostringstream ignored;
+    try {
+      size_t errors = Xapian::Database::check(file, 0, &ignored);
+      if (errors > 0)
+        problems.add("damaged tables", "the " + std::string(table) + " table (" + table +
+                                           ".glass) has " + std::to_string(errors) + " error(s)");
+    } catch (const Xapian::Error& e) {
+      problems.add("damaged tables", "the " + std::string(table) + " table (" + table +
+                                         ".glass) is damaged: " + e.get_description());
+    }
+  }
+}
+
+// Xapian's structural check of every table. Its messages go into the report, and
+// each damaged table is named. Returns false if the tables are damaged.
+bool check_structure(const std::string& path, Problems& problems) {
+  if (!check_whole_database(path, problems)) {
+    check_each_table(path, problems);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -81,6 +115,12 @@ CheckReport check_database(const std::string& path) {
     db = Xapian::Database(path);
   } catch (const Xapian::Error& e) {
     problems.add("open", "cannot open the database: " + e.get_description());
+    problems.summarise();
+    return report;
+  }
+  for (const std::string& table : unreadable_tables(path, db))
+    problems.add("damaged tables", table);
+  if (!report.problems.empty()) {
     problems.summarise();
     return report;
   }

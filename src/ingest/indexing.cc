@@ -18,7 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backup.h"
 #include "database.h"
+#include "database_create.h"
 #include "terms.h"
 
 namespace polsearch {
@@ -250,21 +252,26 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
   setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1);
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
+  const Schema& new_schema = schema_override ? *schema_override : Schema::builtin();
   try {
     for (;;) {
       try {
-        db_ = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-        break;
-      } catch (const Xapian::DatabaseLockError& e) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-          std::string holder = read_lock_owner(path);
-          throw DatabaseError(
-              path + ": database is locked by another indexer" +
-              (holder.empty() ? "" : " (pid " + holder + ")") +
-              (options.wait_seconds > 0 ? "; gave up waiting" : "; use --wait to wait for it"));
+        // A new database is created whole elsewhere and renamed into place, so this
+        // never creates one in place (a kill then could leave it half-created).
+        if (create_database_if_missing(path, new_schema)) {
+          db_ = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
+          break;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      } catch (const Xapian::DatabaseLockError&) {
       }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        std::string holder = read_lock_owner(path);
+        throw DatabaseError(
+            path + ": database is locked by another indexer" +
+            (holder.empty() ? "" : " (pid " + holder + ")") +
+            (options.wait_seconds > 0 ? "; gave up waiting" : "; use --wait to wait for it"));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     write_lock_owner(path);
   } catch (const Xapian::DatabaseOpeningError& e) {
@@ -313,6 +320,8 @@ void Indexer::begin_batch() {
 void Indexer::commit() {
   if (!dirty_) return;
   spelling_.flush(db_);
+  CommitGate gate(path_);
+  gate.hold_for_commit();    // a backup copying the last commit finishes first
   db_.commit_transaction();  // throws on I/O errors: better a loud stop than a silent loss
   dirty_ = false;
   ++stats_.commits;

@@ -1,6 +1,12 @@
 #include "database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <string_view>
 
 #include "terms.h"
 
@@ -14,7 +20,8 @@ Schema schema_of(const Xapian::Database& db, const std::string& path) {
     if (db.get_doccount() == 0)
       throw DatabaseError(path + ": database is empty (nothing has been indexed into it yet)");
     throw DatabaseError(path + ": not a polsearch database (no '" +
-                        std::string(terms::kMetaFormat) + "' metadata)");
+                        std::string(terms::kMetaFormat) +
+                        "' metadata), or its postlist table is damaged (`indexer --check` tells)");
   }
   int format = 0;
   try {
@@ -44,15 +51,40 @@ OpenedDatabase open_for_search(const std::string& path) {
     throw DatabaseError(path + ": not a database folder");
   try {
     Xapian::Database db(path);
+    auto unreadable = unreadable_tables(path, db);
+    if (!unreadable.empty())
+      throw DatabaseError(path + ": the database is damaged: " + unreadable.front() +
+                          "; `indexer --check --db " + path + "` lists every problem");
     Schema schema = schema_of(db, path);
     return {std::move(db), std::move(schema)};
   } catch (const Xapian::DatabaseVersionError& e) {
     throw DatabaseError(path + ": unsupported Xapian database version: " + e.get_msg());
   } catch (const Xapian::DatabaseOpeningError& e) {
-    throw DatabaseError(path + ": cannot open database: " + e.get_msg());
+    const char* cause = e.get_error_string();  // errno's text, when Xapian kept it
+    throw DatabaseError(path + ": cannot open database: " + e.get_msg() +
+                        (cause && *cause ? std::string(" (") + cause + ")" : std::string()));
   } catch (const Xapian::DatabaseCorruptError& e) {
-    throw DatabaseError(path + ": database is corrupt: " + e.get_msg());
+    throw DatabaseError(path + ": database is corrupt: " + e.get_msg() +
+                        "; `indexer --check --db " + path + "` names the damaged table");
   }
+}
+
+std::vector<std::string> unreadable_tables(const std::string& path, const Xapian::Database& db) {
+  std::vector<std::string> problems;
+  if (db.get_doccount() == 0) return problems;
+  for (const char* table : {"postlist", "termlist", "docdata", "position"}) {
+    // Positions exist once any word was indexed (total length counts them).
+    if (std::string_view(table) == "position" && db.get_total_length() == 0) continue;
+    const std::string file = table + std::string(".glass");
+    int fd = open((std::filesystem::path(path) / file).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      close(fd);
+      continue;
+    }
+    problems.push_back("the " + std::string(table) + " table (" + file +
+                       "): " + std::strerror(errno));
+  }
+  return problems;
 }
 
 void record_schema(Xapian::WritableDatabase& db, const Schema& schema) {

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -27,6 +28,13 @@ struct OpenedDatabase {
   Schema schema;
 };
 OpenedDatabase open_for_search(const std::string& path);
+
+// Problems with the table files of a database that has documents: one line per table
+// that is missing or cannot be read ("the docdata table (docdata.glass): Permission
+// denied"). Xapian opens most tables lazily and treats a missing one as empty, which
+// would silently drop passages' text or positions; every polsearch database with
+// documents has all four.
+std::vector<std::string> unreadable_tables(const std::string& path, const Xapian::Database& db);
 
 // Records the schema and format in a writable database (before its first commit).
 void record_schema(Xapian::WritableDatabase& db, const Schema& schema);

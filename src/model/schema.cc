@@ -8,6 +8,8 @@
 
 #include <toml++/toml.h>
 
+#include "toml_guard.h"
+
 namespace polsearch {
 
 extern const std::string_view kDefaultSchemaToml;
@@ -101,6 +103,9 @@ std::optional<std::string> normalise_date(std::string_view value) {
 }
 
 Schema Schema::parse(std::string_view toml_text, const std::string& origin) {
+  if (auto at = non_ascii_outside_strings(toml_text))
+    throw SchemaError(origin + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) +
+                      ": a non-ASCII character outside a string or comment");
   toml::table root;
   try {
     root = toml::parse(toml_text, origin);

@@ -5,6 +5,8 @@
 
 #include <toml++/toml.h>
 
+#include "toml_guard.h"
+
 namespace polsearch {
 
 extern const std::string_view kDefaultConceptsToml;
@@ -22,6 +24,9 @@ std::string wording_key(std::string_view text, Analyzer& analyzer) {
 
 ConceptTable ConceptTable::parse(std::string_view toml_text, const std::string& origin,
                                  Analyzer& analyzer) {
+  if (auto at = non_ascii_outside_strings(toml_text))
+    throw std::runtime_error(origin + ":" + std::to_string(at->line) +
+                             ": a non-ASCII character outside a string or comment");
   toml::table root;
   try {
     root = toml::parse(toml_text, origin);

@@ -1,0 +1,180 @@
+#include "database_create.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "database.h"
+
+namespace polsearch {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kCreateTag = ".polsearch-create-";
+constexpr std::string_view kDiscardTag = ".polsearch-discard-";
+
+// `path` without trailing slashes, so that siblings land beside it, not inside.
+fs::path normalised(const std::string& path) {
+  fs::path p = fs::path(path).lexically_normal();
+  return p.has_filename() ? p : p.parent_path();
+}
+
+fs::path sibling(const fs::path& path, std::string_view tag, pid_t pid) {
+  return fs::path(path.string() + std::string(tag) + std::to_string(pid));
+}
+
+std::string describe(const std::error_code& ec) { return ec.message(); }
+
+enum class Found { Missing, EmptyFolder, Database, HalfCreated, OtherFolder, NotAFolder };
+
+// What glass writes into a new database folder before its revision file (iamglass)
+// exists, plus our lock owner file.
+bool is_creation_file(const std::string& name) {
+  return name == "flintlock" || name == "v.tmp" || name == "polsearch-indexer.pid" ||
+         (name.size() > 6 && name.ends_with(".glass"));
+}
+
+Found inspect(const fs::path& path) {
+  std::error_code ec;
+  auto status = fs::symlink_status(path, ec);
+  if (ec || status.type() == fs::file_type::not_found) return Found::Missing;
+  if (!fs::is_directory(fs::status(path, ec))) return Found::NotAFolder;
+  if (fs::exists(path / "iamglass", ec)) return Found::Database;
+  bool empty = true, leftovers_only = true;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    empty = false;
+    if (!is_creation_file(entry.path().filename().string())) leftovers_only = false;
+  }
+  if (ec) throw DatabaseError(path.string() + ": cannot read the database folder: " + describe(ec));
+  if (empty) return Found::EmptyFolder;
+  return leftovers_only ? Found::HalfCreated : Found::OtherFolder;
+}
+
+bool process_alive(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM; }
+
+// Removes `path`'s temporary siblings (ours of an earlier process with our pid, and
+// those of indexers that died); a live indexer's are left alone.
+void remove_stale_siblings(const fs::path& path) {
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const std::string base = path.filename().string();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (std::string_view tag : {kCreateTag, kDiscardTag}) {
+      const std::string prefix = base + std::string(tag);
+      if (!name.starts_with(prefix) || name.size() == prefix.size()) continue;
+      const std::string digits = name.substr(prefix.size());
+      if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+        continue;
+      const pid_t pid = static_cast<pid_t>(std::stol(digits));
+      std::error_code ignored;
+      if (pid == getpid() || !process_alive(pid)) fs::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
+// Makes a rename durable: the directory entry reaches the disk.
+void sync_folder(const fs::path& folder) {
+  int fd = open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  fsync(fd);
+  close(fd);
+}
+
+// A whole empty database (metadata committed) in a temporary sibling of `path`.
+fs::path build_in_temporary_folder(const fs::path& path, const Schema& schema) {
+  const fs::path temp = sibling(path, kCreateTag, getpid());
+  try {
+    Xapian::WritableDatabase db(temp.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    record_schema(db, schema);
+    db.commit();
+    db.close();
+  } catch (const Xapian::Error& e) {
+    std::error_code ignored;
+    fs::remove_all(temp, ignored);
+    throw DatabaseError(
+        path.string() + ": cannot create database: " + e.get_msg() +
+        (e.get_error_string() ? std::string(" (") + e.get_error_string() + ")" : std::string()));
+  }
+  sync_folder(temp);
+  return temp;
+}
+
+// Puts the new database in place: rename(2) onto a missing path or an empty folder
+// is atomic. If another indexer's database got there first, ours is dropped.
+void install(const fs::path& temp, const fs::path& path) {
+  std::error_code ignored;
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    fs::remove_all(temp, ignored);
+    if ((error == ENOTEMPTY || error == EEXIST) && inspect(path) == Found::Database) return;
+    throw DatabaseError(path.string() +
+                        ": cannot put the new database in place: " + std::strerror(error));
+  }
+  sync_folder(path.parent_path());
+}
+
+// Moves a half-created folder out of the way, unless a running indexer holds its
+// lock. Returns false if it does.
+bool discard_half_created(const fs::path& path) {
+  // An open file description lock (F_OFD_SETLK) conflicts with Xapian's lock, whether
+  // that is a classic fcntl lock or an OFD lock, and is ours until we close the file.
+  int fd = open((path / "flintlock").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd >= 0) {
+    struct flock lock = {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    if (fcntl(fd, F_OFD_SETLK, &lock) != 0) {
+      close(fd);
+      return false;
+    }
+  }
+  const fs::path aside = sibling(path, kDiscardTag, getpid());
+  std::error_code ec;
+  fs::remove_all(aside, ec);
+  const bool moved = std::rename(path.c_str(), aside.c_str()) == 0;
+  const int error = errno;
+  if (fd >= 0) close(fd);
+  if (!moved && error != ENOENT)  // ENOENT: another indexer moved it first
+    throw DatabaseError(path.string() +
+                        ": cannot move a half-created database aside: " + std::strerror(error));
+  fs::remove_all(aside, ec);
+  return true;
+}
+
+}  // namespace
+
+bool create_database_if_missing(const std::string& path_text, const Schema& schema) {
+  const fs::path path = normalised(path_text);
+  remove_stale_siblings(path);
+  switch (inspect(path)) {
+    case Found::Database:
+      return true;
+    case Found::NotAFolder:
+      throw DatabaseError(path_text + ": exists and is not a database folder");
+    case Found::OtherFolder:
+      throw DatabaseError(path_text +
+                          ": the folder holds other files and no database; give a new or empty "
+                          "folder to --db");
+    case Found::HalfCreated:
+      if (!discard_half_created(path)) return false;
+      break;
+    case Found::Missing:
+    case Found::EmptyFolder:
+      break;
+  }
+  install(build_in_temporary_folder(path, schema), path);
+  return true;
+}
+
+}  // namespace polsearch
