@@ -25,7 +25,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "search.h"
+#include "searcher.h"
 
 namespace {
 
