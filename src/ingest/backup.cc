@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "database.h"
+#include "database_create.h"
 #include "exit_status.h"
 
 namespace polsearch {
@@ -100,6 +101,7 @@ BackupReport backup_database(const std::string& source, const std::string& dest_
     throw DatabaseError(source + ": no such database (nothing to back up)");
   const fs::path dest = without_trailing_slash(dest_text);
   require_free_destination(dest);
+  remove_stale_siblings(dest.string(), {".polsearch-backup-"});  // of killed backups
   const fs::path temp = dest.string() + ".polsearch-backup-" + std::to_string(getpid());
   BackupReport report;
   while (!compact_once(source, temp, report)) {

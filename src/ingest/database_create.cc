@@ -62,15 +62,17 @@ Found inspect(const fs::path& path) {
 
 bool process_alive(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM; }
 
-// Removes `path`'s temporary siblings (ours of an earlier process with our pid, and
-// those of indexers that died); a live indexer's are left alone.
-void remove_stale_siblings(const fs::path& path) {
+}  // namespace
+
+void remove_stale_siblings(const std::string& path_text,
+                           std::initializer_list<std::string_view> tags) {
+  const fs::path path = normalised(path_text);
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   const std::string base = path.filename().string();
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(parent, ec)) {
     const std::string name = entry.path().filename().string();
-    for (std::string_view tag : {kCreateTag, kDiscardTag}) {
+    for (std::string_view tag : tags) {
       const std::string prefix = base + std::string(tag);
       if (!name.starts_with(prefix) || name.size() == prefix.size()) continue;
       const std::string digits = name.substr(prefix.size());
@@ -82,6 +84,8 @@ void remove_stale_siblings(const fs::path& path) {
     }
   }
 }
+
+namespace {
 
 // Makes a rename durable: the directory entry reaches the disk.
 void sync_folder(const fs::path& folder) {
@@ -156,7 +160,7 @@ bool discard_half_created(const fs::path& path) {
 
 bool create_database_if_missing(const std::string& path_text, const Schema& schema) {
   const fs::path path = normalised(path_text);
-  remove_stale_siblings(path);
+  remove_stale_siblings(path_text, {kCreateTag, kDiscardTag});
   switch (inspect(path)) {
     case Found::Database:
       return true;

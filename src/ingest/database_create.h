@@ -2,7 +2,9 @@
 // temporary sibling folder, with its metadata committed, and renamed into place.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "schema.h"
 
@@ -18,5 +20,9 @@ namespace polsearch {
 // running indexer (try again later). Throws DatabaseError naming `path` and the cause
 // (a non-empty folder that is no database, a file, an I/O error).
 bool create_database_if_missing(const std::string& path, const Schema& schema);
+
+// Removes the folders `path<tag><pid>` beside `path` whose process is gone (or is us:
+// an earlier process with our pid); a live process's are left alone.
+void remove_stale_siblings(const std::string& path, std::initializer_list<std::string_view> tags);
 
 }  // namespace polsearch
