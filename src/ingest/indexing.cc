@@ -25,26 +25,10 @@ namespace polsearch {
 
 namespace {
 
-// Xapian rejects terms over 245 bytes (prefix included).
-constexpr size_t kMaxTermBytes = 245;
+using terms::kMaxTermBytes;
 constexpr size_t kMaxIdBytes = 200;
 
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-void add_boolean(Xapian::Document& doc, std::string term) {
-  if (term.size() > kMaxTermBytes) {
-    // Cut at a character boundary; the query side cuts filter values the same way.
-    size_t cut = kMaxTermBytes;
-    while (cut > 0 && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) --cut;
-    term.resize(cut);
-  }
-  doc.add_boolean_term(term);
-}
+std::string trim(std::string_view s) { return std::string(utf8::trim(s)); }
 
 // Xapian's lock (fcntl, released when its holder dies, so never stale) does not
 // say who holds it; this file beside it does, for the "locked by" message.
@@ -145,7 +129,7 @@ void DocumentBuilder::add_passage_fields(Xapian::Document& doc, const Statement&
       }
       continue;
     }
-    if (f.filter_prefix) add_boolean(doc, *f.filter_prefix + f.normalise_filter_value(value));
+    if (f.filter_prefix) doc.add_boolean_term(terms::filter_term(f, value));
     if (f.value_slot >= 0) doc.add_value(f.value_slot, value);
     // Fields searched by default (a BEIR title) count as passage words, placed
     // far past the body's positions so phrases never straddle the two.
@@ -193,7 +177,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   std::vector<Passage> passages = splitter_.split(*text);
   if (passages.empty()) throw std::invalid_argument("statement has no text");
 
-  const std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(out.id);
+  const std::string membership = terms::membership_term(schema_, out.id);
 
   std::vector<Compound> all_compounds;
   uint64_t chars_before = 0;
@@ -203,7 +187,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
     // shared handle, so a template copied by assignment would alias one document.)
     Xapian::Document doc;
     add_passage_fields(doc, statement);
-    add_boolean(doc, membership);
+    doc.add_boolean_term(membership);
     doc.add_value(id_field.value_slot, out.id);
     std::string_view passage_text(text->data() + p.start, p.end - p.start);
     add_text_terms(doc, passage_text, "", body_field.weight, true, true, 0);
@@ -234,7 +218,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   record["passages"] = passages.size();
   record["text_bytes"] = text->size();
   out.record.set_data(record.dump());
-  out.record.add_boolean_term(std::string(terms::kUnique) + out.id);
+  out.record.add_boolean_term(terms::record_term(out.id));
   out.record.add_boolean_term(membership);
   out.record.add_boolean_term(std::string(terms::kRecordType));
   out.record.add_value(id_field.value_slot, out.id);
@@ -320,8 +304,7 @@ void Indexer::commit() {
 }
 
 bool Indexer::remove(const std::string& id) {
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(id);
+  std::string membership = terms::membership_term(schema_, id);
   if (!db_.term_exists(membership)) return false;
   begin_batch();
   db_.delete_document(membership);
@@ -366,8 +349,7 @@ void Indexer::note_duplicate(const InputRecord& record, const Callbacks& callbac
 static bool write_statement(Xapian::WritableDatabase& db, const Schema& schema,
                             const StatementDocuments& docs,
                             std::unordered_set<std::string>& known_compounds) {
-  const FieldSpec& id_field = schema.role(FieldRole::Id);
-  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(docs.id);
+  std::string membership = terms::membership_term(schema, docs.id);
   // Deleting by the membership term removes every passage of the old version, so a
   // shorter new version leaves nothing stale behind.
   bool replaced = db.term_exists(membership);

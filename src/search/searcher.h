@@ -101,6 +101,7 @@ struct SearchResult {
   std::string parsed;  // Xapian's description of the final query
   Xapian::doccount estimated_matches = 0;
   std::vector<Hit> hits;
+  std::vector<ShownField> fields;  // the schema's stored fields: each hit's metadata to show
   std::vector<std::string> notes;
   std::vector<Facet> facets;  // with SearchOptions::facets
   std::string suggestion;     // the query with unknown words replaced, or ""
@@ -130,7 +131,19 @@ class Searcher {
   StatementView statement(const std::string& id);
 
  private:
+  // run() in steps: each reads and extends the Run it is given.
+  struct Run;
   SearchResult run(const std::string& query, const SearchOptions& options);
+  RankingParams effective_ranking(const SearchOptions& options) const;
+  void prepare_query(Run& run, const std::string& query);  // parse, build, --like
+  void configure_enquire(Run& run, Xapian::Enquire& enquire);
+  void add_feedback(Run& run, Xapian::Enquire& enquire);  // --prf: a first match, then expand
+  void set_sort(Run& run, Xapian::Enquire& enquire);
+  void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
+  void collect_passages(Run& run, Xapian::Enquire& enquire);
+  Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
+  void add_context(Hit& hit, unsigned n);
+  void add_explanation(const Run& run, Hit& hit);
   nlohmann::json statement_metadata(const std::string& id);
   std::unique_ptr<Xapian::Weight> weighting(const RankingParams& ranking);
   Xapian::Query like_query(const PassageRef& seed, unsigned max_terms, double& tier_bonus,
