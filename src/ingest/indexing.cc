@@ -46,6 +46,13 @@ void write_lock_owner(const std::string& path) {
   out << getpid() << '\n';
 }
 
+// Only our own commits may flush. Xapian 1.4 has no API for its automatic flush: it reads
+// XAPIAN_FLUSH_THRESHOLD from the environment when a WritableDatabase opens, so the
+// option is handed over there, once per Indexer and before any database is opened.
+void apply_flush_threshold(uint64_t threshold) {
+  if (threshold > 0) setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(threshold).c_str(), 1);
+}
+
 // Candidates for spelling suggestions: words of letters only, neither tiny nor
 // absurdly long (numbers, references and OCR debris are no help there).
 bool worth_spelling(const std::string& form) {
@@ -153,11 +160,11 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   const FieldSpec& id_field = schema_.role(FieldRole::Id);
   const FieldSpec& body_field = schema_.role(FieldRole::Body);
   out.id = trim(statement.value(id_field.name));
-  if (out.id.empty()) throw std::invalid_argument("record has no \"" + id_field.name + "\"");
+  if (out.id.empty()) throw RecordError("record has no \"" + id_field.name + "\"");
   if (out.id.size() > kMaxIdBytes)
-    throw std::invalid_argument("id is longer than " + std::to_string(kMaxIdBytes) + " bytes");
+    throw RecordError("id is longer than " + std::to_string(kMaxIdBytes) + " bytes");
   const std::string* text = statement.get(body_field.name);
-  if (!text) throw std::invalid_argument("record has no \"" + body_field.name + "\"");
+  if (!text) throw RecordError("record has no \"" + body_field.name + "\"");
 
   std::string language = schema_.default_language;
   if (auto* lang_field = schema_.find_role(FieldRole::Language)) {
@@ -175,7 +182,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   }
 
   std::vector<Passage> passages = splitter_.split(*text);
-  if (passages.empty()) throw std::invalid_argument("statement has no text");
+  if (passages.empty()) throw RecordError("statement has no text");
 
   const std::string membership = terms::membership_term(schema_, out.id);
 
@@ -229,9 +236,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
 Indexer::Indexer(const std::string& path, const Schema* schema_override,
                  const IndexerOptions& options)
     : path_(path), options_(options) {
-  // Only our own commits may flush: Xapian's automatic flush every 10,000
-  // documents could otherwise commit half of a replaced statement.
-  setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1);
+  apply_flush_threshold(options.xapian_flush_threshold);
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
   try {
@@ -271,11 +276,10 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
       throw DatabaseError(path + ": database was built with a different schema ('" + schema_.name +
                           "'); index into a new database to change the schema");
   }
-  builder_ = new DocumentBuilder(schema_);
+  builder_ = std::make_unique<DocumentBuilder>(schema_);
 }
 
 Indexer::~Indexer() {
-  delete builder_;
   std::error_code ec;
   std::filesystem::remove(std::filesystem::path(path_) / kLockOwnerFile, ec);
   // A batch still open here belongs to a run that failed: discard it rather than
@@ -317,7 +321,7 @@ bool Indexer::report_build(const InputRecord& record, StatementDocuments& docs,
                            const Callbacks& callbacks) {
   try {
     docs = builder.build(record.statement);
-  } catch (const std::invalid_argument& e) {
+  } catch (const RecordError& e) {
     std::lock_guard<std::mutex> lock(report_mutex_);
     ++stats.skipped;
     ++stats.errors;
@@ -363,18 +367,24 @@ static bool write_statement(Xapian::WritableDatabase& db, const Schema& schema,
   return replaced;
 }
 
+void Indexer::write_counted(const InputRecord& record, const StatementDocuments& docs, Sink& sink) {
+  ++(write_statement(sink.db, schema_, docs, sink.compounds) ? sink.stats.replaced
+                                                             : sink.stats.added);
+  sink.spelling.add(docs.spellings);
+  sink.stats.passages += docs.passages.size();
+  const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
+  uint64_t bytes = text ? text->size() : 0;
+  sink.stats.bytes += bytes;
+  sink.uncommitted += bytes + 1;  // + 1: a batch of empty statements still ends
+}
+
 void Indexer::add(InputRecord&& record, const Callbacks& callbacks) {
   note_duplicate(record, callbacks);
   StatementDocuments docs;
   if (!report_build(record, docs, *builder_, stats_, callbacks)) return;
   begin_batch();
-  ++(write_statement(db_, schema_, docs, known_compounds_) ? stats_.replaced : stats_.added);
-  spelling_.add(docs.spellings);
-  stats_.passages += docs.passages.size();
-  const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
-  uint64_t bytes = text ? text->size() : 0;
-  stats_.bytes += bytes;
-  uncommitted_bytes_ += bytes + 1;
+  Sink sink{db_, known_compounds_, spelling_, stats_, uncommitted_bytes_};
+  write_counted(record, docs, sink);
   if (uncommitted_bytes_ >= options_.commit_bytes) commit();
 }
 
@@ -409,15 +419,9 @@ void Indexer::run_shard(Shard& shard, const Callbacks& callbacks) {
       shard.changed.notify_all();
       StatementDocuments docs;
       if (!report_build(record, docs, *shard.builder, shard.stats, callbacks)) continue;
-      ++(write_statement(shard.db, schema_, docs, shard.compounds) ? shard.stats.replaced
-                                                                   : shard.stats.added);
-      shard.spelling.add(docs.spellings);
-      shard.stats.passages += docs.passages.size();
+      Sink sink{shard.db, shard.compounds, shard.spelling, shard.stats, shard.uncommitted};
+      write_counted(record, docs, sink);
       parallel_passages_ += docs.passages.size();
-      const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
-      uint64_t bytes = text ? text->size() + 1 : 1;
-      shard.stats.bytes += bytes - 1;
-      shard.uncommitted += bytes;
       // Small batches keep Xapian's in-memory inverter small, which is faster.
       if (shard.uncommitted >= options_.commit_bytes) {
         shard.spelling.flush(shard.db);
@@ -436,16 +440,11 @@ void Indexer::run_shard(Shard& shard, const Callbacks& callbacks) {
   }
 }
 
-void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks) {
-  namespace fs = std::filesystem;
-  const fs::path shards_dir = path_ + ".polsearch-shards";
-  std::error_code ec;
-  fs::remove_all(shards_dir, ec);  // left by a build that crashed: nothing of it was installed
-  fs::create_directories(shards_dir);
+std::vector<std::unique_ptr<Indexer::Shard>> Indexer::open_shards(const std::string& shards_dir) {
   std::vector<std::unique_ptr<Shard>> shards;
   for (unsigned i = 0; i < options_.jobs; ++i) {
     auto shard = std::make_unique<Shard>();
-    shard->path = (shards_dir / std::to_string(i)).string();
+    shard->path = (std::filesystem::path(shards_dir) / std::to_string(i)).string();
     // A shard is scratch until it is compacted into place, so it need not sync.
     shard->db =
         Xapian::WritableDatabase(shard->path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
@@ -453,9 +452,13 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
     shard->builder = std::make_unique<DocumentBuilder>(schema_);
     shards.push_back(std::move(shard));
   }
+  return shards;
+}
+
+void Indexer::feed_shards(const std::vector<std::string>& inputs,
+                          std::vector<std::unique_ptr<Shard>>& shards, const Callbacks& callbacks) {
   for (auto& shard : shards)
     shard->thread = std::thread([&, s = shard.get()] { run_shard(*s, callbacks); });
-
   InputCallbacks input_callbacks;
   input_callbacks.on_record = [&](InputRecord&& record) {
     note_duplicate(record, callbacks);
@@ -499,19 +502,11 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
     throw;
   }
   join_all();
-  for (auto& shard : shards) {
-    if (shard->failure) std::rethrow_exception(shard->failure);
-    for (auto field :
-         {&IndexStats::added, &IndexStats::replaced, &IndexStats::skipped, &IndexStats::passages,
-          &IndexStats::errors, &IndexStats::warnings, &IndexStats::bytes})
-      stats_.*field += shard->stats.*field;
-    shard->db.close();
-  }
+}
 
-  // Merge the shards with Xapian's compactor into a new folder, then put it in
-  // place of the (still empty) database. Until the rename, the database at path_
-  // is untouched, so a crash leaves the empty database and nothing half-built.
-  commit();
+void Indexer::swap_in_merged(std::vector<std::unique_ptr<Shard>>& shards) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
   Xapian::Database all;
   for (auto& shard : shards) all.add_database(Xapian::Database(shard->path));
   const std::string built = path_ + ".polsearch-new";
@@ -526,20 +521,42 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
   // to the lock file, which moves with its folder), the two folders trade places in
   // one atomic exchange, and the empty one is deleted before its lock is let go.
   Xapian::WritableDatabase merged(built, Xapian::DB_OPEN);
-  // Failure injection for the concurrency test: widens the swap so that a waiting
-  // indexer would get in if the lock were ever let go here.
-  if (const char* delay = std::getenv("POLSEARCH_TEST_SWAP_DELAY_MS"))
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
+  // Widens the swap (a test hook) so that a waiting indexer would get in if the lock
+  // were ever let go here.
+  if (options_.swap_delay.count() > 0) std::this_thread::sleep_for(options_.swap_delay);
   if (renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, built.c_str(), RENAME_EXCHANGE) != 0)
     throw DatabaseError(path_ + ": cannot swap in the merged database: " + std::strerror(errno));
   fs::remove_all(built, ec);  // now the empty database, still locked by db_
-  fs::remove_all(shards_dir, ec);
   db_.close();
   // `merged` keeps the lock until this Indexer is destroyed. It was opened under the
   // name `built`, so it must not write again: the run is complete and nothing does.
   db_ = merged;
   parallel_built_ = true;
   write_lock_owner(path_);
+}
+
+void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks) {
+  namespace fs = std::filesystem;
+  const std::string shards_dir = path_ + ".polsearch-shards";
+  std::error_code ec;
+  fs::remove_all(shards_dir, ec);  // left by a build that crashed: nothing of it was installed
+  fs::create_directories(shards_dir);
+  std::vector<std::unique_ptr<Shard>> shards = open_shards(shards_dir);
+  feed_shards(inputs, shards, callbacks);
+  for (auto& shard : shards) {
+    if (shard->failure) std::rethrow_exception(shard->failure);
+    for (auto field :
+         {&IndexStats::added, &IndexStats::replaced, &IndexStats::skipped, &IndexStats::passages,
+          &IndexStats::errors, &IndexStats::warnings, &IndexStats::bytes})
+      stats_.*field += shard->stats.*field;
+    shard->db.close();
+  }
+  // Merge the shards with Xapian's compactor into a new folder, then put it in
+  // place of the (still empty) database. Until the swap, the database at path_
+  // is untouched, so a crash leaves the empty database and nothing half-built.
+  commit();
+  swap_in_merged(shards);
+  fs::remove_all(shards_dir, ec);
   ++stats_.commits;
 }
 
