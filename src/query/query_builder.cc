@@ -57,9 +57,9 @@ bool is_stopword(std::string_view form, StopList list) {
   return false;
 }
 
-QueryBuilder::QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
+QueryBuilder::QueryBuilder(const QueryLookups& lookups, const Schema& schema, Analyzer& analyzer,
                            const QueryBuilderOptions& options)
-    : db_(db), schema_(schema), analyzer_(analyzer), options_(options) {}
+    : lookups_(lookups), schema_(schema), analyzer_(analyzer), options_(options) {}
 
 BuiltQuery QueryBuilder::build(const QueryNode& root) {
   BuiltQuery out;
@@ -169,10 +169,9 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
     // "ceasefire" also finds "cease fire" and "cease-fire" when the index has seen
     // the hyphenated compound (recorded in the synonym table at index time).
     if (!exact) {
-      std::string key = std::string(terms::kCompoundKey) + token.form;
-      for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
+      for (const std::string& split : lookups_.compound_splits(token.form)) {
         std::vector<Token> parts;
-        analyzer_.analyze(*it, parts);
+        analyzer_.analyze(split, parts);
         if (parts.size() < 2) continue;
         std::vector<std::string> forms;
         for (auto& p : parts) forms.push_back(prefix + p.form);
@@ -341,8 +340,7 @@ QueryBuilder::Part QueryBuilder::build_phrase_as_written(const QueryNode& node, 
   // -> "ceasefire") also matches the joined spelling.
   if (tokens.size() == 2) {
     std::string joined = tokens[0].form + tokens[1].form;
-    std::string key = std::string(terms::kCompoundKey) + joined;
-    if (db_.synonyms_begin(key) != db_.synonyms_end(key)) {
+    if (!lookups_.compound_splits(joined).empty()) {
       q = Q(Q::OP_OR, q, Q(joined));
       HighlightPattern p;
       p.kind = HighlightPattern::Kind::Exact;
@@ -393,22 +391,15 @@ Xapian::Query QueryBuilder::statements_matching(const Xapian::Query& on_records,
                                                 const QueryNode& node) {
   // Metadata text (title, speaker) is indexed once, on each statement record. Find
   // the statements it matches, then filter passages by their membership terms.
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  Xapian::Enquire enquire(db_);
-  enquire.set_query(Q(Q::OP_FILTER, on_records, Q(std::string(terms::kRecordType))));
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  Xapian::MSet records = enquire.get_mset(0, options_.max_field_statements + 1);
-  if (records.size() > options_.max_field_statements)
+  std::vector<std::string> ids =
+      lookups_.statements_matching(on_records, options_.max_field_statements);
+  if (ids.size() > options_.max_field_statements)
     throw QuerySyntaxError(node.offset, "'" + node.field + ":" + node.text +
                                             "' matches more than " +
                                             std::to_string(options_.max_field_statements) +
                                             " statements; make it more specific");
   std::vector<Q> members;
-  for (auto it = records.begin(); it != records.end(); ++it) {
-    std::string id = it.get_document().get_value(id_field.value_slot);
-    members.emplace_back(terms::membership_term(schema_, id));
-  }
+  for (const std::string& id : ids) members.emplace_back(terms::membership_term(schema_, id));
   if (members.empty()) return Q::MatchNothing;
   return Q(Q::OP_OR, members.begin(), members.end());
 }

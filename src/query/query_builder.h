@@ -13,6 +13,7 @@
 #include "concepts.h"
 #include "highlight.h"
 #include "query_ast.h"
+#include "query_lookups.h"
 #include "schema.h"
 
 namespace polsearch {
@@ -59,7 +60,8 @@ bool is_stopword(std::string_view form, StopList list = StopList::Common);
 
 class QueryBuilder {
  public:
-  QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
+  // Every look-up in the index goes through `lookups` (query_lookups.h).
+  QueryBuilder(const QueryLookups& lookups, const Schema& schema, Analyzer& analyzer,
                const QueryBuilderOptions& options);
 
   // Throws QuerySyntaxError for semantic problems tied to a position (a range on a
@@ -96,7 +98,7 @@ class QueryBuilder {
                                 const std::string& label, BuiltQuery& out);
   Xapian::Query statements_matching(const Xapian::Query& on_records, const QueryNode& node);
 
-  const Xapian::Database& db_;
+  const QueryLookups& lookups_;
   const Schema& schema_;
   Analyzer& analyzer_;
   QueryBuilderOptions options_;

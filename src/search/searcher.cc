@@ -370,7 +370,8 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   builder_options.proximity_near = run.ranking.proximity_near;
   builder_options.concepts = &concepts_;
   builder_options.expand_all = options.expand;
-  QueryBuilder builder(db_, schema_, analyzer_, builder_options);
+  DatabaseLookups lookups(db_, schema_);
+  QueryBuilder builder(lookups, schema_, analyzer_, builder_options);
   if (run.tree) run.built = builder.build(*run.tree);
   run.result.notes = run.built.notes;
   run.tier_bonus = run.built.all_terms_bonus;
