@@ -64,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_tree(*tree, size);
   (void)tree->debug_string();
   try {
-    polsearch::QueryBuilder builder(world.db, world.schema, world.analyzer, {});
+    polsearch::DatabaseLookups lookups(world.db, world.schema);
+    polsearch::QueryBuilder builder(lookups, world.schema, world.analyzer, {});
     polsearch::BuiltQuery built = builder.build(*tree);
     (void)built.query.get_description();
     auto spans = polsearch::find_highlights("Peace and security: a ceasefire, cease-fire now.",

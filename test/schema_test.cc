@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "ranking_knobs.h"
 #include "schema.h"
 
 namespace polsearch {
@@ -116,6 +117,61 @@ INSTANTIATE_TEST_SUITE_P(
                   std::string(kMinimal) + "[passages]\nmin_words = 50\nmax_words = 10\n",
                   "min_words <= max_words"}),
     [](const auto& info) { return info.param.name; });
+
+// [ranking] is read from the knob table (src/model/ranking_knobs.cc): each key sets its
+// member, a wrong value gets the whole message naming the group's ranges.
+TEST(Schema, RankingKnobsFromTheTable) {
+  struct Case {
+    std::string ranking;
+    std::string expected;  // the knobs that differ from the defaults, or the error
+  };
+  const Case cases[] = {
+      {"k1 = 0.9\nb = 0.4\n", "k1=0.9 b=0.4"},
+      {"all_terms_first = false\nper_doc = 0\n", "all_terms_first=0 per_doc=0"},
+      {"prf_docs = 10\nprf_terms = 20\nproximity_near = true\n",
+       "proximity_near=1 prf_docs=10 prf_terms=20"},
+      {"stopwords = \"lucene\"\n", "stopwords=lucene"},
+      {"b = 2.0\n", "bad.toml [ranking]: need k1 >= 0, 0 <= b <= 1, exact_boost >= 0"},
+      {"proximity_window = 1\n",
+       "bad.toml [ranking]: need proximity_weight >= 0, 2 <= proximity_window <= 1000, "
+       "0 <= prf_docs <= 1000, 0 <= prf_terms <= 1000, prf_weight >= 0, other_passages >= 0"},
+      {"stopwords = \"all\"\n",
+       "bad.toml [ranking]: stopwords must be \"none\", \"lucene\" or \"common\""},
+      {"k1 = \"high\"\n", "bad.toml [ranking]: 'k1' has the wrong type"},
+      {"k3 = 1\n", "bad.toml [ranking]: unknown key 'k3'"},
+  };
+  const RankingParams defaults;
+  for (const Case& c : cases) {
+    std::string outcome;
+    try {
+      Schema s = Schema::parse(std::string(kMinimal) + "[ranking]\n" + c.ranking, "bad.toml");
+      for (const RankingKnob& knob : ranking_knobs()) {
+        double value = knob_number(s.ranking, knob);
+        if (value == value && value != knob_number(defaults, knob))
+          outcome += (outcome.empty() ? "" : " ") + std::string(knob.name) + "=" +
+                     testing::PrintToString(value);
+      }
+      if (s.ranking.stopwords != defaults.stopwords)
+        outcome += (outcome.empty() ? "" : " ") + std::string("stopwords=") + s.ranking.stopwords;
+    } catch (const SchemaError& e) {
+      outcome = e.what();
+    }
+    EXPECT_EQ(outcome, c.expected) << c.ranking;
+  }
+}
+
+TEST(Schema, EveryRankingKnobHasADefaultAndARange) {
+  for (const RankingKnob& knob : ranking_knobs()) {
+    EXPECT_FALSE(knob_default_text(knob).empty()) << knob.name;
+    EXPECT_FALSE(knob_range_text(knob).empty()) << knob.name;
+    if (!knob.option.empty()) {
+      EXPECT_FALSE(knob.help.empty()) << knob.name;
+    }
+  }
+  EXPECT_EQ(knob_default_text(ranking_knob("k1")), "1.2");
+  EXPECT_EQ(knob_default_text(ranking_knob("all_terms_first")), "true");
+  EXPECT_EQ(knob_range_text(ranking_knob("b")), "0 <= b <= 1");
+}
 
 struct DateCase {
   const char* input;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <unordered_set>
@@ -94,6 +95,64 @@ bool check_structure(const std::string& path, Problems& problems) {
   return true;
 }
 
+// Metadata: format and schema, as the searcher needs them. Returns the recorded schema,
+// or nullopt (with the problem added) if it is missing or does not parse.
+std::optional<Schema> check_metadata(const Xapian::Database& db, Problems& problems) {
+  std::string format_text = db.get_metadata(std::string(terms::kMetaFormat));
+  std::string schema_text = db.get_metadata(std::string(terms::kMetaSchema));
+  if (format_text.empty()) {
+    problems.add("metadata", "no '" + std::string(terms::kMetaFormat) +
+                                 "' metadata: not a polsearch database, or never committed");
+  } else if (format_text.find_first_not_of("0123456789") != std::string::npos ||
+             format_text.size() > 6 || std::stoi(format_text) < 1 ||
+             std::stoi(format_text) > kDatabaseFormat) {
+    problems.add("metadata", "unknown database format '" + format_text + "' (this program reads " +
+                                 std::to_string(kDatabaseFormat) + ")");
+  }
+  if (schema_text.empty()) {
+    problems.add("metadata", "no '" + std::string(terms::kMetaSchema) + "' metadata");
+    return std::nullopt;
+  }
+  try {
+    return Schema::parse(schema_text, "recorded schema");
+  } catch (const SchemaError& e) {
+    problems.add("metadata", std::string("recorded schema does not parse: ") + e.what());
+  }
+  return std::nullopt;
+}
+
+// A statement record as the check reads it.
+struct Record {
+  Xapian::docid docid = 0;
+  int64_t passages = -1;  // -1: unreadable
+  uint64_t found = 0;     // passage documents with its membership term
+};
+
+// Passages, grouped by membership term: each record's `found`, and a problem for
+// passages without a record. Returns how many passages belong to some statement.
+uint64_t count_passages(const Xapian::Database& db, const std::string& member_prefix,
+                        const std::unordered_set<Xapian::docid>& record_docids,
+                        std::map<std::string, Record>& records, Problems& problems) {
+  uint64_t members_total = 0;
+  for (auto t = db.allterms_begin(member_prefix); t != db.allterms_end(member_prefix); ++t) {
+    const std::string& member = *t;
+    uint64_t found = 0;
+    for (auto p = db.postlist_begin(member); p != db.postlist_end(member); ++p)
+      if (!record_docids.count(*p)) ++found;
+    members_total += found;
+    auto rec = records.find(member);
+    if (rec == records.end()) {
+      if (found > 0)
+        problems.add("passages without a record",
+                     std::to_string(found) + " passage(s) of statement '" +
+                         member.substr(member_prefix.size()) + "' have no statement record");
+      continue;
+    }
+    rec->second.found = found;
+  }
+  return members_total;
+}
+
 }  // namespace
 
 CheckReport check_database(const std::string& path) {
@@ -125,34 +184,12 @@ CheckReport check_database(const std::string& path) {
     return report;
   }
 
-  // Metadata: format and schema, as the searcher needs them.
-  std::string format_text = db.get_metadata(std::string(terms::kMetaFormat));
-  std::string schema_text = db.get_metadata(std::string(terms::kMetaSchema));
-  if (format_text.empty()) {
-    problems.add("metadata", "no '" + std::string(terms::kMetaFormat) +
-                                 "' metadata: not a polsearch database, or never committed");
-  } else if (format_text.find_first_not_of("0123456789") != std::string::npos ||
-             format_text.size() > 6 || std::stoi(format_text) < 1 ||
-             std::stoi(format_text) > kDatabaseFormat) {
-    problems.add("metadata", "unknown database format '" + format_text + "' (this program reads " +
-                                 std::to_string(kDatabaseFormat) + ")");
-  }
-  Schema schema;
-  bool have_schema = false;
-  if (schema_text.empty()) {
-    problems.add("metadata", "no '" + std::string(terms::kMetaSchema) + "' metadata");
-  } else {
-    try {
-      schema = Schema::parse(schema_text, "recorded schema");
-      have_schema = true;
-    } catch (const SchemaError& e) {
-      problems.add("metadata", std::string("recorded schema does not parse: ") + e.what());
-    }
-  }
-  if (!have_schema) {
+  std::optional<Schema> recorded = check_metadata(db, problems);
+  if (!recorded) {
     problems.summarise();
     return report;
   }
+  const Schema& schema = *recorded;
 
   try {
     const FieldSpec& id_field = schema.role(FieldRole::Id);
@@ -165,11 +202,6 @@ CheckReport check_database(const std::string& path) {
     const std::string& member_prefix = *id_field.filter_prefix;
 
     // Statement records: id (value slot) -> recorded passage count.
-    struct Record {
-      Xapian::docid docid = 0;
-      int64_t passages = -1;  // -1: unreadable
-      uint64_t found = 0;     // passage documents with its membership term
-    };
     std::map<std::string, Record> records;  // by membership term
     std::unordered_set<Xapian::docid> record_docids;
     for (auto it = db.postlist_begin(record_term); it != db.postlist_end(record_term); ++it) {
@@ -182,7 +214,7 @@ CheckReport check_database(const std::string& path) {
                      "statement record (document " + std::to_string(*it) + ") has no id");
         continue;
       }
-      std::string member = member_prefix + id_field.normalise_filter_value(id);
+      std::string member = terms::membership_term(schema, id);
       auto [rec, inserted] = records.try_emplace(member);
       if (!inserted) {
         problems.add("duplicate records",
@@ -200,24 +232,7 @@ CheckReport check_database(const std::string& path) {
                                                ") has no readable passage count");
     }
 
-    // Passages, grouped by membership term.
-    uint64_t members_total = 0;
-    for (auto t = db.allterms_begin(member_prefix); t != db.allterms_end(member_prefix); ++t) {
-      const std::string& member = *t;
-      uint64_t found = 0;
-      for (auto p = db.postlist_begin(member); p != db.postlist_end(member); ++p)
-        if (!record_docids.count(*p)) ++found;
-      members_total += found;
-      auto rec = records.find(member);
-      if (rec == records.end()) {
-        if (found > 0)
-          problems.add("passages without a record",
-                       std::to_string(found) + " passage(s) of statement '" +
-                           member.substr(member_prefix.size()) + "' have no statement record");
-        continue;
-      }
-      rec->second.found = found;
-    }
+    uint64_t members_total = count_passages(db, member_prefix, record_docids, records, problems);
     for (auto& [member, rec] : records) {
       if (rec.passages >= 0 && static_cast<uint64_t>(rec.passages) != rec.found)
         problems.add("passage count mismatches",

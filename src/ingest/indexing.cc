@@ -27,26 +27,10 @@ namespace polsearch {
 
 namespace {
 
-// Xapian rejects terms over 245 bytes (prefix included).
-constexpr size_t kMaxTermBytes = 245;
+using terms::kMaxTermBytes;
 constexpr size_t kMaxIdBytes = 200;
 
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-void add_boolean(Xapian::Document& doc, std::string term) {
-  if (term.size() > kMaxTermBytes) {
-    // Cut at a character boundary; the query side cuts filter values the same way.
-    size_t cut = kMaxTermBytes;
-    while (cut > 0 && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) --cut;
-    term.resize(cut);
-  }
-  doc.add_boolean_term(term);
-}
+std::string trim(std::string_view s) { return std::string(utf8::trim(s)); }
 
 // Xapian's lock (fcntl, released when its holder dies, so never stale) does not
 // say who holds it; this file beside it does, for the "locked by" message.
@@ -62,6 +46,13 @@ std::string read_lock_owner(const std::string& path) {
 void write_lock_owner(const std::string& path) {
   std::ofstream out(std::filesystem::path(path) / kLockOwnerFile, std::ios::trunc);
   out << getpid() << '\n';
+}
+
+// Only our own commits may flush. Xapian 1.4 has no API for its automatic flush: it reads
+// XAPIAN_FLUSH_THRESHOLD from the environment when a WritableDatabase opens, so the
+// option is handed over there, once per Indexer and before any database is opened.
+void apply_flush_threshold(uint64_t threshold) {
+  if (threshold > 0) setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(threshold).c_str(), 1);
 }
 
 // Candidates for spelling suggestions: words of letters only, neither tiny nor
@@ -147,7 +138,7 @@ void DocumentBuilder::add_passage_fields(Xapian::Document& doc, const Statement&
       }
       continue;
     }
-    if (f.filter_prefix) add_boolean(doc, *f.filter_prefix + f.normalise_filter_value(value));
+    if (f.filter_prefix) doc.add_boolean_term(terms::filter_term(f, value));
     if (f.value_slot >= 0) doc.add_value(f.value_slot, value);
     // Fields searched by default (a BEIR title) count as passage words, placed
     // far past the body's positions so phrases never straddle the two.
@@ -171,11 +162,11 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   const FieldSpec& id_field = schema_.role(FieldRole::Id);
   const FieldSpec& body_field = schema_.role(FieldRole::Body);
   out.id = trim(statement.value(id_field.name));
-  if (out.id.empty()) throw std::invalid_argument("record has no \"" + id_field.name + "\"");
+  if (out.id.empty()) throw RecordError("record has no \"" + id_field.name + "\"");
   if (out.id.size() > kMaxIdBytes)
-    throw std::invalid_argument("id is longer than " + std::to_string(kMaxIdBytes) + " bytes");
+    throw RecordError("id is longer than " + std::to_string(kMaxIdBytes) + " bytes");
   const std::string* text = statement.get(body_field.name);
-  if (!text) throw std::invalid_argument("record has no \"" + body_field.name + "\"");
+  if (!text) throw RecordError("record has no \"" + body_field.name + "\"");
 
   std::string language = schema_.default_language;
   if (auto* lang_field = schema_.find_role(FieldRole::Language)) {
@@ -193,9 +184,9 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   }
 
   std::vector<Passage> passages = splitter_.split(*text);
-  if (passages.empty()) throw std::invalid_argument("statement has no text");
+  if (passages.empty()) throw RecordError("statement has no text");
 
-  const std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(out.id);
+  const std::string membership = terms::membership_term(schema_, out.id);
 
   std::vector<Compound> all_compounds;
   uint64_t chars_before = 0;
@@ -205,7 +196,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
     // shared handle, so a template copied by assignment would alias one document.)
     Xapian::Document doc;
     add_passage_fields(doc, statement);
-    add_boolean(doc, membership);
+    doc.add_boolean_term(membership);
     doc.add_value(id_field.value_slot, out.id);
     std::string_view passage_text(text->data() + p.start, p.end - p.start);
     add_text_terms(doc, passage_text, "", body_field.weight, true, true, 0);
@@ -236,7 +227,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
   record["passages"] = passages.size();
   record["text_bytes"] = text->size();
   out.record.set_data(record.dump());
-  out.record.add_boolean_term(std::string(terms::kUnique) + out.id);
+  out.record.add_boolean_term(terms::record_term(out.id));
   out.record.add_boolean_term(membership);
   out.record.add_boolean_term(std::string(terms::kRecordType));
   out.record.add_value(id_field.value_slot, out.id);
@@ -247,9 +238,7 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
 Indexer::Indexer(const std::string& path, const Schema* schema_override,
                  const IndexerOptions& options)
     : path_(path), options_(options) {
-  // Only our own commits may flush: Xapian's automatic flush every 10,000
-  // documents could otherwise commit half of a replaced statement.
-  setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1);
+  apply_flush_threshold(options.xapian_flush_threshold);
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
   const Schema& new_schema = schema_override ? *schema_override : Schema::builtin();
@@ -294,11 +283,10 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
       throw DatabaseError(path + ": database was built with a different schema ('" + schema_.name +
                           "'); index into a new database to change the schema");
   }
-  builder_ = new DocumentBuilder(schema_);
+  builder_ = std::make_unique<DocumentBuilder>(schema_);
 }
 
 Indexer::~Indexer() {
-  delete builder_;
   std::error_code ec;
   std::filesystem::remove(std::filesystem::path(path_) / kLockOwnerFile, ec);
   // A batch still open here belongs to a run that failed: discard it rather than
@@ -329,8 +317,7 @@ void Indexer::commit() {
 }
 
 bool Indexer::remove(const std::string& id) {
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(id);
+  std::string membership = terms::membership_term(schema_, id);
   if (!db_.term_exists(membership)) return false;
   begin_batch();
   db_.delete_document(membership);
@@ -343,7 +330,7 @@ bool Indexer::report_build(const InputRecord& record, StatementDocuments& docs,
                            const Callbacks& callbacks) {
   try {
     docs = builder.build(record.statement);
-  } catch (const std::invalid_argument& e) {
+  } catch (const RecordError& e) {
     std::lock_guard<std::mutex> lock(report_mutex_);
     ++stats.skipped;
     ++stats.errors;
@@ -375,8 +362,7 @@ void Indexer::note_duplicate(const InputRecord& record, const Callbacks& callbac
 static bool write_statement(Xapian::WritableDatabase& db, const Schema& schema,
                             const StatementDocuments& docs,
                             std::unordered_set<std::string>& known_compounds) {
-  const FieldSpec& id_field = schema.role(FieldRole::Id);
-  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(docs.id);
+  std::string membership = terms::membership_term(schema, docs.id);
   // Deleting by the membership term removes every passage of the old version, so a
   // shorter new version leaves nothing stale behind.
   bool replaced = db.term_exists(membership);
@@ -390,18 +376,24 @@ static bool write_statement(Xapian::WritableDatabase& db, const Schema& schema,
   return replaced;
 }
 
+void Indexer::write_counted(const InputRecord& record, const StatementDocuments& docs, Sink& sink) {
+  ++(write_statement(sink.db, schema_, docs, sink.compounds) ? sink.stats.replaced
+                                                             : sink.stats.added);
+  sink.spelling.add(docs.spellings);
+  sink.stats.passages += docs.passages.size();
+  const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
+  uint64_t bytes = text ? text->size() : 0;
+  sink.stats.bytes += bytes;
+  sink.uncommitted += bytes + 1;  // + 1: a batch of empty statements still ends
+}
+
 void Indexer::add(InputRecord&& record, const Callbacks& callbacks) {
   note_duplicate(record, callbacks);
   StatementDocuments docs;
   if (!report_build(record, docs, *builder_, stats_, callbacks)) return;
   begin_batch();
-  ++(write_statement(db_, schema_, docs, known_compounds_) ? stats_.replaced : stats_.added);
-  spelling_.add(docs.spellings);
-  stats_.passages += docs.passages.size();
-  const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
-  uint64_t bytes = text ? text->size() : 0;
-  stats_.bytes += bytes;
-  uncommitted_bytes_ += bytes + 1;
+  Sink sink{db_, known_compounds_, spelling_, stats_, uncommitted_bytes_};
+  write_counted(record, docs, sink);
   if (uncommitted_bytes_ >= options_.commit_bytes) commit();
 }
 
@@ -436,15 +428,9 @@ void Indexer::run_shard(Shard& shard, const Callbacks& callbacks) {
       shard.changed.notify_all();
       StatementDocuments docs;
       if (!report_build(record, docs, *shard.builder, shard.stats, callbacks)) continue;
-      ++(write_statement(shard.db, schema_, docs, shard.compounds) ? shard.stats.replaced
-                                                                   : shard.stats.added);
-      shard.spelling.add(docs.spellings);
-      shard.stats.passages += docs.passages.size();
+      Sink sink{shard.db, shard.compounds, shard.spelling, shard.stats, shard.uncommitted};
+      write_counted(record, docs, sink);
       parallel_passages_ += docs.passages.size();
-      const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
-      uint64_t bytes = text ? text->size() + 1 : 1;
-      shard.stats.bytes += bytes - 1;
-      shard.uncommitted += bytes;
       // Small batches keep Xapian's in-memory inverter small, which is faster.
       if (shard.uncommitted >= options_.commit_bytes) {
         shard.spelling.flush(shard.db);
@@ -463,16 +449,11 @@ void Indexer::run_shard(Shard& shard, const Callbacks& callbacks) {
   }
 }
 
-void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks) {
-  namespace fs = std::filesystem;
-  const fs::path shards_dir = path_ + ".polsearch-shards";
-  std::error_code ec;
-  fs::remove_all(shards_dir, ec);  // left by a build that crashed: nothing of it was installed
-  fs::create_directories(shards_dir);
+std::vector<std::unique_ptr<Indexer::Shard>> Indexer::open_shards(const std::string& shards_dir) {
   std::vector<std::unique_ptr<Shard>> shards;
   for (unsigned i = 0; i < options_.jobs; ++i) {
     auto shard = std::make_unique<Shard>();
-    shard->path = (shards_dir / std::to_string(i)).string();
+    shard->path = (std::filesystem::path(shards_dir) / std::to_string(i)).string();
     // A shard is scratch until it is compacted into place, so it need not sync.
     shard->db =
         Xapian::WritableDatabase(shard->path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
@@ -480,9 +461,13 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
     shard->builder = std::make_unique<DocumentBuilder>(schema_);
     shards.push_back(std::move(shard));
   }
+  return shards;
+}
+
+void Indexer::feed_shards(const std::vector<std::string>& inputs,
+                          std::vector<std::unique_ptr<Shard>>& shards, const Callbacks& callbacks) {
   for (auto& shard : shards)
     shard->thread = std::thread([&, s = shard.get()] { run_shard(*s, callbacks); });
-
   InputCallbacks input_callbacks;
   input_callbacks.on_record = [&](InputRecord&& record) {
     note_duplicate(record, callbacks);
@@ -526,19 +511,11 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
     throw;
   }
   join_all();
-  for (auto& shard : shards) {
-    if (shard->failure) std::rethrow_exception(shard->failure);
-    for (auto field :
-         {&IndexStats::added, &IndexStats::replaced, &IndexStats::skipped, &IndexStats::passages,
-          &IndexStats::errors, &IndexStats::warnings, &IndexStats::bytes})
-      stats_.*field += shard->stats.*field;
-    shard->db.close();
-  }
+}
 
-  // Merge the shards with Xapian's compactor into a new folder, then put it in
-  // place of the (still empty) database. Until the rename, the database at path_
-  // is untouched, so a crash leaves the empty database and nothing half-built.
-  commit();
+void Indexer::swap_in_merged(std::vector<std::unique_ptr<Shard>>& shards) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
   Xapian::Database all;
   for (auto& shard : shards) all.add_database(Xapian::Database(shard->path));
   const std::string built = path_ + ".polsearch-new";
@@ -553,20 +530,42 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
   // to the lock file, which moves with its folder), the two folders trade places in
   // one atomic exchange, and the empty one is deleted before its lock is let go.
   Xapian::WritableDatabase merged(built, Xapian::DB_OPEN);
-  // Failure injection for the concurrency test: widens the swap so that a waiting
-  // indexer would get in if the lock were ever let go here.
-  if (const char* delay = std::getenv("POLSEARCH_TEST_SWAP_DELAY_MS"))
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
+  // Widens the swap (a test hook) so that a waiting indexer would get in if the lock
+  // were ever let go here.
+  if (options_.swap_delay.count() > 0) std::this_thread::sleep_for(options_.swap_delay);
   if (renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, built.c_str(), RENAME_EXCHANGE) != 0)
     throw DatabaseError(path_ + ": cannot swap in the merged database: " + std::strerror(errno));
   fs::remove_all(built, ec);  // now the empty database, still locked by db_
-  fs::remove_all(shards_dir, ec);
   db_.close();
   // `merged` keeps the lock until this Indexer is destroyed. It was opened under the
   // name `built`, so it must not write again: the run is complete and nothing does.
   db_ = merged;
   parallel_built_ = true;
   write_lock_owner(path_);
+}
+
+void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks) {
+  namespace fs = std::filesystem;
+  const std::string shards_dir = path_ + ".polsearch-shards";
+  std::error_code ec;
+  fs::remove_all(shards_dir, ec);  // left by a build that crashed: nothing of it was installed
+  fs::create_directories(shards_dir);
+  std::vector<std::unique_ptr<Shard>> shards = open_shards(shards_dir);
+  feed_shards(inputs, shards, callbacks);
+  for (auto& shard : shards) {
+    if (shard->failure) std::rethrow_exception(shard->failure);
+    for (auto field :
+         {&IndexStats::added, &IndexStats::replaced, &IndexStats::skipped, &IndexStats::passages,
+          &IndexStats::errors, &IndexStats::warnings, &IndexStats::bytes})
+      stats_.*field += shard->stats.*field;
+    shard->db.close();
+  }
+  // Merge the shards with Xapian's compactor into a new folder, then put it in
+  // place of the (still empty) database. Until the swap, the database at path_
+  // is untouched, so a crash leaves the empty database and nothing half-built.
+  commit();
+  swap_in_merged(shards);
+  fs::remove_all(shards_dir, ec);
   ++stats_.commits;
 }
 

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -20,6 +22,13 @@
 #include "schema.h"
 
 namespace polsearch {
+
+// A statement that cannot be indexed (no id or text, an id too long, no passages): the
+// indexer reports it with its file and line, skips it and indexes everything around it.
+class RecordError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // One statement as Xapian documents: a statement record (metadata, passage count)
 // and one document per passage.
@@ -49,8 +58,8 @@ class DocumentBuilder {
  public:
   explicit DocumentBuilder(const Schema& schema);
 
-  // Throws std::invalid_argument with a one-line reason if the statement cannot be
-  // indexed (no text, id too long, ...).
+  // Throws RecordError with a one-line reason if the statement cannot be indexed (no
+  // text, id too long, ...).
   StatementDocuments build(const Statement& statement);
 
  private:
@@ -87,7 +96,14 @@ struct IndexerOptions {
   // Parallel build of a new (empty) database: this many threads each write a shard,
   // merged by Xapian's compactor at the end. A crash then loses the whole run
   // (the database stays empty); 1 = one writer committing batch by batch.
-  unsigned jobs = 1;  // wait this long for another indexer's lock (0: fail at once)
+  unsigned jobs = 1;
+  // Xapian also flushes on its own every XAPIAN_FLUSH_THRESHOLD documents (10,000 by
+  // default), which could commit half of a replaced statement; this high value leaves
+  // every commit to us. 0 = keep Xapian's.
+  uint64_t xapian_flush_threshold = 4000000000;
+  // Test hook: sleep this long in the middle of a parallel build's swap, so that a test
+  // can show a waiting indexer never gets in (test/concurrency_test.cc).
+  std::chrono::milliseconds swap_delay{0};
 };
 
 // Owns the writable database. Every commit is atomic: a crash loses at most the
@@ -119,19 +135,34 @@ class Indexer {
 
  private:
   struct Shard;
+  // Where a built statement is written: the serial writer's database or a shard's.
+  struct Sink {
+    Xapian::WritableDatabase& db;
+    std::unordered_set<std::string>& compounds;
+    SpellingBatch& spelling;
+    IndexStats& stats;
+    uint64_t& uncommitted;  // statement bytes since the last commit
+  };
   void add(InputRecord&& record, const Callbacks& callbacks);
+  // The ingest step both paths share: writes the statement (replacing an earlier
+  // version) and counts it.
+  void write_counted(const InputRecord& record, const StatementDocuments& docs, Sink& sink);
   void begin_batch();
   bool report_build(const InputRecord& record, StatementDocuments& docs, DocumentBuilder& builder,
                     IndexStats& stats, const Callbacks& callbacks);
   void note_duplicate(const InputRecord& record, const Callbacks& callbacks);
   void index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks);
+  std::vector<std::unique_ptr<Shard>> open_shards(const std::string& shards_dir);
+  void feed_shards(const std::vector<std::string>& inputs,
+                   std::vector<std::unique_ptr<Shard>>& shards, const Callbacks& callbacks);
+  void swap_in_merged(std::vector<std::unique_ptr<Shard>>& shards);
   void run_shard(Shard& shard, const Callbacks& callbacks);
 
   std::string path_;
   Xapian::WritableDatabase db_;
   Schema schema_;
   IndexerOptions options_;
-  DocumentBuilder* builder_ = nullptr;
+  std::unique_ptr<DocumentBuilder> builder_;
   IndexStats stats_;
   uint64_t uncommitted_bytes_ = 0;
   bool dirty_ = false;           // a batch (Xapian transaction) is open

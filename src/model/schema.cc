@@ -5,9 +5,12 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include <toml++/toml.h>
 
+#include "ranking_knobs.h"
+#include "terms.h"
 #include "toml_guard.h"
 
 namespace polsearch {
@@ -102,6 +105,129 @@ std::optional<std::string> normalise_date(std::string_view value) {
   return digits;
 }
 
+namespace {
+
+// `"none", "lucene" or "common"` from "none lucene common".
+std::string choices_text(std::string_view choices) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(choices)};
+  for (std::string w; in >> w;) words.push_back('"' + w + '"');
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+  return out;
+}
+
+// Reads one knob into `r` if the table has it; returns its value as a number (before any
+// cast, so a negative count can still be reported).
+double read_knob(const toml::table& t, const RankingKnob& knob, RankingParams& r,
+                 const std::string& where) {
+  return std::visit(
+      [&](auto member) -> double {
+        using T = std::remove_cvref_t<decltype(r.*member)>;
+        if constexpr (std::is_same_v<T, unsigned>) {
+          auto value = get_or<int64_t>(t, knob.name, r.*member, where);
+          r.*member = static_cast<unsigned>(value);
+          return static_cast<double>(value);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          r.*member = get_or<std::string>(t, knob.name, r.*member, where);
+          std::istringstream in{std::string(knob.choices)};
+          for (std::string choice; in >> choice;)
+            if (choice == r.*member) return 0;
+          throw SchemaError(where + ": " + std::string(knob.name) + " must be " +
+                            choices_text(knob.choices));
+        } else {
+          r.*member = get_or<T>(t, knob.name, r.*member, where);
+          return static_cast<double>(r.*member);
+        }
+      },
+      knob.member);
+}
+
+// [ranking], from the knob table: every key read (and typed), then each group's ranges.
+RankingParams parse_ranking(const toml::table& t, const std::string& where) {
+  for (auto&& [key, value] : t) {
+    (void)value;
+    try {
+      ranking_knob(key.str());
+    } catch (const std::out_of_range&) {
+      throw SchemaError(where + ": unknown key '" + std::string(key.str()) + "'");
+    }
+  }
+  RankingParams r;
+  std::map<int, std::pair<bool, std::string>> groups;  // group -> (all in range, message)
+  for (const RankingKnob& knob : ranking_knobs()) {
+    double value = read_knob(t, knob, r, where);
+    if (knob.schema_group == 0) continue;
+    auto& [ok, message] = groups[knob.schema_group];
+    ok = (message.empty() || ok) && knob_in_range(knob, value);
+    message += (message.empty() ? "" : ", ") + knob_range_text(knob);
+  }
+  for (auto& [group, check] : groups)
+    if (!check.first) throw SchemaError(where + ": need " + check.second);
+  return r;
+}
+
+// Names, prefixes and value slots used by the fields read so far: each may be used once.
+struct TakenNames {
+  std::set<std::string> names, prefixes;
+  std::set<int> slots;
+};
+
+// One [[field]] table; `where` names it by number until its name is known.
+FieldSpec parse_field(const toml::table& t_ref, const std::string& origin, std::string where,
+                      TakenNames& taken) {
+  const toml::table* t = &t_ref;
+  check_keys(*t,
+             {"name", "json_key", "role", "required", "stored", "text", "weight", "default_search",
+              "filter", "case", "value_slot", "year_slot"},
+             where);
+  FieldSpec f;
+  f.name = get_or<std::string>(*t, "name", "", where);
+  if (f.name.empty() || !std::all_of(f.name.begin(), f.name.end(),
+                                     [](unsigned char c) { return std::islower(c) || c == '_'; }))
+    throw SchemaError(where + ": 'name' must be lower-case letters or '_'");
+  where = origin + " field '" + f.name + "'";
+  if (!taken.names.insert(f.name).second) throw SchemaError(where + ": declared twice");
+  f.json_key = get_or<std::string>(*t, "json_key", f.name, where);
+  f.role = parse_role(get_or<std::string>(*t, "role", "", where), where);
+  f.required = get_or<bool>(*t, "required", false, where);
+  f.stored = get_or<bool>(*t, "stored", false, where);
+  if (auto text = (*t)["text"].value<std::string>()) f.text_prefix = *text;
+  f.weight = static_cast<unsigned>(get_or<int64_t>(*t, "weight", 1, where));
+  f.default_search = get_or<bool>(*t, "default_search", false, where);
+  if (auto filter = (*t)["filter"].value<std::string>()) f.filter_prefix = *filter;
+  f.filter_case = parse_case(get_or<std::string>(*t, "case", "", where), where);
+  f.value_slot = static_cast<int>(get_or<int64_t>(*t, "value_slot", -1, where));
+  f.year_slot = static_cast<int>(get_or<int64_t>(*t, "year_slot", -1, where));
+
+  for (auto* prefix :
+       {f.text_prefix ? &*f.text_prefix : nullptr, f.filter_prefix ? &*f.filter_prefix : nullptr}) {
+    if (!prefix) continue;
+    if (!valid_prefix(*prefix))
+      throw SchemaError(where + ": prefix '" + *prefix + "' must be empty or capital letters");
+    if (!prefix->empty() && !taken.prefixes.insert(*prefix).second)
+      throw SchemaError(where + ": prefix '" + *prefix + "' is used twice");
+    // Prefixes the engine itself uses for other terms.
+    if (std::find(terms::kReservedPrefixes.begin(), terms::kReservedPrefixes.end(), *prefix) !=
+        terms::kReservedPrefixes.end())
+      throw SchemaError(where + ": prefix '" + *prefix + "' is reserved by the engine");
+  }
+  if (f.text_prefix && f.text_prefix->empty() && f.role != FieldRole::Body)
+    throw SchemaError(where + ": only the body field may use the empty text prefix");
+  if (f.weight < 1 || f.weight > 100) throw SchemaError(where + ": weight must be 1..100");
+  for (int slot : {f.value_slot, f.year_slot}) {
+    if (slot < -1 || slot > 1000) throw SchemaError(where + ": value slot out of range");
+    if (slot >= 0 && !taken.slots.insert(slot).second)
+      throw SchemaError(where + ": value slot " + std::to_string(slot) + " is used twice");
+  }
+  if (f.year_slot >= 0 && f.role != FieldRole::Date)
+    throw SchemaError(where + ": year_slot needs role = \"date\"");
+  return f;
+}
+
+}  // namespace
+
 Schema Schema::parse(std::string_view toml_text, const std::string& origin) {
   if (auto at = non_ascii_outside_strings(toml_text))
     throw SchemaError(origin + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) +
@@ -140,98 +266,17 @@ Schema Schema::parse(std::string_view toml_text, const std::string& origin) {
     schema.passages.min_words = static_cast<uint32_t>(min_words);
     schema.passages.max_words = static_cast<uint32_t>(max_words);
   }
-  if (auto* ranking = root["ranking"].as_table()) {
-    std::string where = origin + " [ranking]";
-    check_keys(*ranking,
-               {"k1", "b", "min_normlen", "exact_boost", "all_terms_first", "per_doc",
-                "passage_stats", "lucene_idf", "stopwords", "proximity_weight", "proximity_window",
-                "proximity_near", "prf_docs", "prf_terms", "prf_weight", "other_passages"},
-               where);
-    auto& r = schema.ranking;
-    r.k1 = get_or<double>(*ranking, "k1", r.k1, where);
-    r.b = get_or<double>(*ranking, "b", r.b, where);
-    r.min_normlen = get_or<double>(*ranking, "min_normlen", r.min_normlen, where);
-    r.exact_boost = get_or<double>(*ranking, "exact_boost", r.exact_boost, where);
-    r.all_terms_first = get_or<bool>(*ranking, "all_terms_first", r.all_terms_first, where);
-    r.per_doc = static_cast<unsigned>(get_or<int64_t>(*ranking, "per_doc", r.per_doc, where));
-    r.passage_stats = get_or<bool>(*ranking, "passage_stats", r.passage_stats, where);
-    r.lucene_idf = get_or<bool>(*ranking, "lucene_idf", r.lucene_idf, where);
-    r.stopwords = get_or<std::string>(*ranking, "stopwords", r.stopwords, where);
-    if (r.stopwords != "none" && r.stopwords != "lucene" && r.stopwords != "common")
-      throw SchemaError(where + ": stopwords must be \"none\", \"lucene\" or \"common\"");
-    r.proximity_weight = get_or<double>(*ranking, "proximity_weight", r.proximity_weight, where);
-    auto window = get_or<int64_t>(*ranking, "proximity_window", r.proximity_window, where);
-    r.proximity_near = get_or<bool>(*ranking, "proximity_near", r.proximity_near, where);
-    auto prf_docs = get_or<int64_t>(*ranking, "prf_docs", r.prf_docs, where);
-    auto prf_terms = get_or<int64_t>(*ranking, "prf_terms", r.prf_terms, where);
-    r.prf_weight = get_or<double>(*ranking, "prf_weight", r.prf_weight, where);
-    r.other_passages = get_or<double>(*ranking, "other_passages", r.other_passages, where);
-    if (r.k1 < 0 || r.b < 0 || r.b > 1 || r.exact_boost < 0)
-      throw SchemaError(where + ": need k1 >= 0, 0 <= b <= 1, exact_boost >= 0");
-    if (r.proximity_weight < 0 || window < 2 || window > 1000 || prf_docs < 0 || prf_docs > 1000 ||
-        prf_terms < 0 || prf_terms > 1000 || r.prf_weight < 0 || r.other_passages < 0)
-      throw SchemaError(where +
-                        ": need proximity_weight >= 0, 2 <= proximity_window <= 1000, "
-                        "0 <= prf_docs, prf_terms <= 1000, prf_weight >= 0, other_passages >= 0");
-    r.proximity_window = static_cast<unsigned>(window);
-    r.prf_docs = static_cast<unsigned>(prf_docs);
-    r.prf_terms = static_cast<unsigned>(prf_terms);
-  }
+  if (auto* ranking = root["ranking"].as_table())
+    schema.ranking = parse_ranking(*ranking, origin + " [ranking]");
 
   auto* fields = root["field"].as_array();
   if (!fields || fields->empty()) throw SchemaError(origin + ": no [[field]] entries");
-  std::set<std::string> names, prefixes;
-  std::set<int> slots;
+  TakenNames taken;
   for (size_t i = 0; i < fields->size(); ++i) {
     auto* t = (*fields)[i].as_table();
     std::string where = origin + " [[field]] #" + std::to_string(i + 1);
     if (!t) throw SchemaError(where + ": not a table");
-    check_keys(*t,
-               {"name", "json_key", "role", "required", "stored", "text", "weight",
-                "default_search", "filter", "case", "value_slot", "year_slot"},
-               where);
-    FieldSpec f;
-    f.name = get_or<std::string>(*t, "name", "", where);
-    if (f.name.empty() || !std::all_of(f.name.begin(), f.name.end(),
-                                       [](unsigned char c) { return std::islower(c) || c == '_'; }))
-      throw SchemaError(where + ": 'name' must be lower-case letters or '_'");
-    where = origin + " field '" + f.name + "'";
-    if (!names.insert(f.name).second) throw SchemaError(where + ": declared twice");
-    f.json_key = get_or<std::string>(*t, "json_key", f.name, where);
-    f.role = parse_role(get_or<std::string>(*t, "role", "", where), where);
-    f.required = get_or<bool>(*t, "required", false, where);
-    f.stored = get_or<bool>(*t, "stored", false, where);
-    if (auto text = (*t)["text"].value<std::string>()) f.text_prefix = *text;
-    f.weight = static_cast<unsigned>(get_or<int64_t>(*t, "weight", 1, where));
-    f.default_search = get_or<bool>(*t, "default_search", false, where);
-    if (auto filter = (*t)["filter"].value<std::string>()) f.filter_prefix = *filter;
-    f.filter_case = parse_case(get_or<std::string>(*t, "case", "", where), where);
-    f.value_slot = static_cast<int>(get_or<int64_t>(*t, "value_slot", -1, where));
-    f.year_slot = static_cast<int>(get_or<int64_t>(*t, "year_slot", -1, where));
-
-    for (auto* prefix : {f.text_prefix ? &*f.text_prefix : nullptr,
-                         f.filter_prefix ? &*f.filter_prefix : nullptr}) {
-      if (!prefix) continue;
-      if (!valid_prefix(*prefix))
-        throw SchemaError(where + ": prefix '" + *prefix + "' must be empty or capital letters");
-      if (!prefix->empty() && !prefixes.insert(*prefix).second)
-        throw SchemaError(where + ": prefix '" + *prefix + "' is used twice");
-      // Prefixes the engine itself uses for other terms.
-      static const std::set<std::string> reserved = {"Q", "Z", "XU", "XT", "M", "Y"};
-      if (reserved.count(*prefix))
-        throw SchemaError(where + ": prefix '" + *prefix + "' is reserved by the engine");
-    }
-    if (f.text_prefix && f.text_prefix->empty() && f.role != FieldRole::Body)
-      throw SchemaError(where + ": only the body field may use the empty text prefix");
-    if (f.weight < 1 || f.weight > 100) throw SchemaError(where + ": weight must be 1..100");
-    for (int slot : {f.value_slot, f.year_slot}) {
-      if (slot < -1 || slot > 1000) throw SchemaError(where + ": value slot out of range");
-      if (slot >= 0 && !slots.insert(slot).second)
-        throw SchemaError(where + ": value slot " + std::to_string(slot) + " is used twice");
-    }
-    if (f.year_slot >= 0 && f.role != FieldRole::Date)
-      throw SchemaError(where + ": year_slot needs role = \"date\"");
-    schema.fields.push_back(std::move(f));
+    schema.fields.push_back(parse_field(*t, origin, where, taken));
   }
   for (auto role : {FieldRole::Id, FieldRole::Body}) {
     if (!schema.find_role(role))
@@ -287,6 +332,14 @@ std::vector<std::string> Schema::field_names() const {
     if ((f.is_text() && !f.text_prefix->empty()) || f.is_filter() || f.value_slot >= 0)
       names.push_back(f.name);
   return names;
+}
+
+std::vector<ShownField> Schema::shown_fields() const {
+  std::vector<ShownField> shown;
+  for (auto& f : fields)
+    if (f.stored && f.role != FieldRole::Id && f.role != FieldRole::Body)
+      shown.push_back({f.name, f.role});
+  return shown;
 }
 
 InputOptions Schema::input_options() const {

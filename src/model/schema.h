@@ -80,6 +80,13 @@ struct RankingParams {
   double other_passages = 0;
 };
 
+// A stored field as results show it: every `stored` field except the id and the body,
+// which a hit shows in places of their own.
+struct ShownField {
+  std::string name;
+  FieldRole role = FieldRole::None;
+};
+
 struct Schema {
   int format = kDatabaseFormat;
   std::string name;
@@ -99,6 +106,7 @@ struct Schema {
   const FieldSpec& role(FieldRole role) const;  // throws if the schema lacks it
   const FieldSpec* find_role(FieldRole role) const;
   std::vector<std::string> field_names() const;  // for the query parser
+  std::vector<ShownField> shown_fields() const;  // in schema order
   InputOptions input_options() const;            // json keys, required fields, defaults
 };
 

@@ -32,11 +32,22 @@ void print_indented(std::ostream& out, std::string_view text, const std::string&
   }
 }
 
-const char* const kShownFields[] = {"title", "speaker", "country", "date", "source", "lang"};
+// The field a hit's heading shows (the statement id when it has none); the other stored
+// fields but the language form the line below it.
+constexpr const char* kHeadingField = "title";
+
+// Every stored field of the schema under its own name (null when the statement has no
+// value), without overriding a key of the hit's own.
+void add_stored_fields(nlohmann::json& j, const nlohmann::json& metadata,
+                       const std::vector<ShownField>& fields) {
+  for (const ShownField& f : fields)
+    if (!j.contains(f.name)) j[f.name] = metadata.contains(f.name) ? metadata[f.name] : nullptr;
+}
 
 }  // namespace
 
-nlohmann::json hit_to_json(const Hit& hit, const std::string& qid) {
+nlohmann::json hit_to_json(const Hit& hit, const std::vector<ShownField>& fields,
+                           const std::string& qid) {
   nlohmann::json j;
   j["type"] = "hit";
   if (!qid.empty()) j["qid"] = qid;
@@ -47,8 +58,6 @@ nlohmann::json hit_to_json(const Hit& hit, const std::string& qid) {
   j["passage"] = hit.passage;
   j["start"] = hit.char_start;
   j["end"] = hit.char_end;
-  for (const char* key : {"title", "speaker", "country", "date", "source", "lang"})
-    j[key] = hit.metadata.contains(key) ? hit.metadata[key] : nlohmann::json();
   j["text"] = hit.text;
   nlohmann::json spans = nlohmann::json::array();
   for (auto& s : hit.highlights)
@@ -78,6 +87,7 @@ nlohmann::json hit_to_json(const Hit& hit, const std::string& qid) {
     j["explain"] = parts;
     j["total"] = rounded(total, 1e6);  // = score, plus the tier bonus if it ranked in one
   }
+  add_stored_fields(j, hit.metadata, fields);
   return j;
 }
 
@@ -106,7 +116,7 @@ nlohmann::json summary_to_json(const SearchResult& result) {
 void print_json(std::ostream& out, const SearchResult& result) {
   // Invalid UTF-8 cannot reach here from our index, but never abort on it.
   for (auto& hit : result.hits)
-    out << hit_to_json(hit, result.qid)
+    out << hit_to_json(hit, result.fields, result.qid)
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
         << '\n';
   out << summary_to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
@@ -163,11 +173,12 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
   for (auto& hit : result.hits) {
     std::ostringstream score;
     score << std::fixed << std::setprecision(3) << hit.score;
-    std::string title = field_or(hit.metadata, "title", hit.doc_id.c_str());
+    std::string title = field_or(hit.metadata, kHeadingField, hit.doc_id.c_str());
     out << hit.rank << ". [" << score.str() << "] " << title << '\n';
     std::string line = "   ";
-    for (const char* key : {"speaker", "country", "date", "source"}) {
-      std::string v = field_or(hit.metadata, key);
+    for (const ShownField& f : result.fields) {
+      if (f.name == kHeadingField || f.role == FieldRole::Language) continue;
+      std::string v = field_or(hit.metadata, f.name.c_str());
       if (v.empty()) continue;
       if (line.size() > 3) line += " | ";
       line += v;
@@ -242,14 +253,13 @@ nlohmann::json statement_to_json(const StatementView& statement) {
   nlohmann::json j;
   j["type"] = "statement";
   j["doc_id"] = statement.id;
-  for (const char* key : kShownFields)
-    j[key] = statement.metadata.contains(key) ? statement.metadata[key] : nlohmann::json();
   j["passage_count"] = statement.metadata.value("passages", statement.passages.size());
   nlohmann::json passages = nlohmann::json::array();
   for (auto& p : statement.passages)
     passages.push_back(
         {{"passage", p.passage}, {"start", p.char_start}, {"end", p.char_end}, {"text", p.text}});
   j["passages"] = passages;
+  add_stored_fields(j, statement.metadata, statement.fields);
   return j;
 }
 
@@ -259,12 +269,11 @@ void print_statement_json(std::ostream& out, const StatementView& statement) {
 }
 
 void print_statement_text(std::ostream& out, const StatementView& statement) {
-  out << field_or(statement.metadata, "title", statement.id.c_str()) << '\n';
+  out << field_or(statement.metadata, kHeadingField, statement.id.c_str()) << '\n';
   out << "   id: " << statement.id << '\n';
-  for (const char* key : kShownFields) {
-    std::string value = field_or(statement.metadata, key);
-    if (key != std::string_view("title") && !value.empty())
-      out << "   " << key << ": " << value << '\n';
+  for (const ShownField& f : statement.fields) {
+    std::string value = field_or(statement.metadata, f.name.c_str());
+    if (f.name != kHeadingField && !value.empty()) out << "   " << f.name << ": " << value << '\n';
   }
   out << "   passages: " << statement.passages.size() << "\n\n";
   for (auto& p : statement.passages) {

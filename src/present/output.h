@@ -17,7 +17,9 @@ enum class HighlightStyle { Ansi, Markers };
 // Byte offset in UTF-8 text -> code point offset (the unit of JSON offsets).
 uint64_t code_point_offset(std::string_view text, size_t byte_offset);
 
-nlohmann::json hit_to_json(const Hit& hit, const std::string& qid = "");
+// The hit's own keys, then every stored field of the schema (`fields`) by name.
+nlohmann::json hit_to_json(const Hit& hit, const std::vector<ShownField>& fields,
+                           const std::string& qid = "");
 nlohmann::json summary_to_json(const SearchResult& result);
 // {"passages", "statements", "exact"}, plus each count's [lower, upper] bounds when
 // it is an estimate.

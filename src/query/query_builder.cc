@@ -57,9 +57,9 @@ bool is_stopword(std::string_view form, StopList list) {
   return false;
 }
 
-QueryBuilder::QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
+QueryBuilder::QueryBuilder(const QueryLookups& lookups, const Schema& schema, Analyzer& analyzer,
                            const QueryBuilderOptions& options)
-    : db_(db), schema_(schema), analyzer_(analyzer), options_(options) {}
+    : lookups_(lookups), schema_(schema), analyzer_(analyzer), options_(options) {}
 
 BuiltQuery QueryBuilder::build(const QueryNode& root) {
   BuiltQuery out;
@@ -74,7 +74,7 @@ BuiltQuery QueryBuilder::build(const QueryNode& root) {
     query = part.query;
   }
   // Statement records carry the id term too; they are never results.
-  out.query = Q(Q::OP_AND_NOT, query, Q(std::string(terms::kRecordType)));
+  out.query = terms::without_records(query);
   return out;
 }
 
@@ -169,10 +169,9 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
     // "ceasefire" also finds "cease fire" and "cease-fire" when the index has seen
     // the hyphenated compound (recorded in the synonym table at index time).
     if (!exact) {
-      std::string key = std::string(terms::kCompoundKey) + token.form;
-      for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
+      for (const std::string& split : lookups_.compound_splits(token.form)) {
         std::vector<Token> parts;
-        analyzer_.analyze(*it, parts);
+        analyzer_.analyze(split, parts);
         if (parts.size() < 2) continue;
         std::vector<std::string> forms;
         for (auto& p : parts) forms.push_back(prefix + p.form);
@@ -341,8 +340,7 @@ QueryBuilder::Part QueryBuilder::build_phrase_as_written(const QueryNode& node, 
   // -> "ceasefire") also matches the joined spelling.
   if (tokens.size() == 2) {
     std::string joined = tokens[0].form + tokens[1].form;
-    std::string key = std::string(terms::kCompoundKey) + joined;
-    if (db_.synonyms_begin(key) != db_.synonyms_end(key)) {
+    if (!lookups_.compound_splits(joined).empty()) {
       q = Q(Q::OP_OR, q, Q(joined));
       HighlightPattern p;
       p.kind = HighlightPattern::Kind::Exact;
@@ -366,9 +364,7 @@ QueryBuilder::Part QueryBuilder::build_field(const QueryNode& node, const FieldS
     return build_range(range, out);
   }
   if (field.is_filter() && (node.kind == K::Word || node.kind == K::Phrase)) {
-    std::string term = *field.filter_prefix + field.normalise_filter_value(node.text);
-    if (term.size() > 245) term.resize(245);
-    return {Q(term), true, field.name, false};
+    return {Q(terms::filter_term(field, node.text)), true, field.name, false};
   }
   if (field.is_text() && (node.kind == K::Word || node.kind == K::Phrase)) {
     std::vector<Token> tokens;
@@ -395,22 +391,15 @@ Xapian::Query QueryBuilder::statements_matching(const Xapian::Query& on_records,
                                                 const QueryNode& node) {
   // Metadata text (title, speaker) is indexed once, on each statement record. Find
   // the statements it matches, then filter passages by their membership terms.
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  Xapian::Enquire enquire(db_);
-  enquire.set_query(Q(Q::OP_FILTER, on_records, Q(std::string(terms::kRecordType))));
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  Xapian::MSet records = enquire.get_mset(0, options_.max_field_statements + 1);
-  if (records.size() > options_.max_field_statements)
+  std::vector<std::string> ids =
+      lookups_.statements_matching(on_records, options_.max_field_statements);
+  if (ids.size() > options_.max_field_statements)
     throw QuerySyntaxError(node.offset, "'" + node.field + ":" + node.text +
                                             "' matches more than " +
                                             std::to_string(options_.max_field_statements) +
                                             " statements; make it more specific");
   std::vector<Q> members;
-  for (auto it = records.begin(); it != records.end(); ++it) {
-    std::string id = it.get_document().get_value(id_field.value_slot);
-    members.emplace_back(*id_field.filter_prefix + id_field.normalise_filter_value(id));
-  }
+  for (const std::string& id : ids) members.emplace_back(terms::membership_term(schema_, id));
   if (members.empty()) return Q::MatchNothing;
   return Q(Q::OP_OR, members.begin(), members.end());
 }
@@ -593,79 +582,6 @@ Xapian::Query QueryBuilder::proximity_pairs(const std::vector<const QueryNode*>&
   }
   if (pairs.empty()) return Q();
   return Q(Q::OP_SCALE_WEIGHT, or_of(pairs), options_.proximity_weight);
-}
-
-std::vector<HighlightSpan> find_highlights(std::string_view text,
-                                           const std::vector<HighlightPattern>& patterns,
-                                           Analyzer& analyzer) {
-  std::vector<HighlightSpan> spans;
-  if (patterns.empty()) return spans;
-  std::vector<Token> tokens;
-  analyzer.analyze(text, tokens);
-  using K = HighlightPattern::Kind;
-  for (const auto& p : patterns) {
-    switch (p.kind) {
-      case K::Word:
-      case K::Exact:
-      case K::Acronym:
-      case K::Prefix:
-        for (const Token& t : tokens) {
-          bool hit = false;
-          if (p.kind == K::Prefix) {
-            hit = t.form.compare(0, p.forms[0].size(), p.forms[0]) == 0;
-          } else if (t.form == p.forms[0]) {
-            hit = p.kind != K::Acronym || t.dotted_acronym || t.all_caps;
-          } else if (p.kind == K::Word && !p.stem.empty()) {
-            hit = analyzer.stem(t.form) == p.stem;
-          }
-          if (hit) spans.push_back({t.start, t.end, p.label});
-        }
-        break;
-      case K::Sequence: {
-        size_t n = p.forms.size();
-        for (size_t i = 0; n && i + n <= tokens.size(); ++i) {
-          size_t j = 0;
-          while (j < n && tokens[i + j].form == p.forms[j]) ++j;
-          if (j == n) spans.push_back({tokens[i].start, tokens[i + n - 1].end, p.label});
-        }
-        break;
-      }
-      case K::Near: {
-        // Mark the words of every window that holds all of the forms.
-        std::set<std::string> wanted(p.forms.begin(), p.forms.end());
-        for (size_t i = 0; i < tokens.size(); ++i) {
-          if (!wanted.count(tokens[i].form)) continue;
-          std::set<std::string> found;
-          size_t last = i;
-          for (size_t j = i;
-               j < tokens.size() && tokens[j].position < tokens[i].position + p.window; ++j) {
-            if (wanted.count(tokens[j].form)) {
-              found.insert(tokens[j].form);
-              last = j;
-            }
-            if (found.size() == wanted.size()) break;
-          }
-          if (found.size() != wanted.size()) continue;
-          for (size_t j = i; j <= last; ++j)
-            if (wanted.count(tokens[j].form))
-              spans.push_back({tokens[j].start, tokens[j].end, p.label});
-        }
-        break;
-      }
-    }
-  }
-  std::sort(spans.begin(), spans.end(), [](const HighlightSpan& a, const HighlightSpan& b) {
-    return a.start != b.start ? a.start < b.start : a.end > b.end;
-  });
-  std::vector<HighlightSpan> merged;
-  for (auto& s : spans) {
-    if (!merged.empty() && s.start < merged.back().end) {
-      if (s.end > merged.back().end) merged.back().end = s.end;
-      continue;
-    }
-    merged.push_back(std::move(s));
-  }
-  return merged;
 }
 
 }  // namespace polsearch

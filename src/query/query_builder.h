@@ -11,28 +11,12 @@
 
 #include "analyzer.h"
 #include "concepts.h"
+#include "highlight.h"
 #include "query_ast.h"
+#include "query_lookups.h"
 #include "schema.h"
 
 namespace polsearch {
-
-// What to mark in a passage. Patterns are matched against the passage's tokens, so
-// a phrase is marked only where its words occur as that phrase.
-struct HighlightPattern {
-  enum class Kind {
-    Word,      // forms[0] exactly, or any word with the same stem (if stem non-empty)
-    Exact,     // forms[0] exactly
-    Acronym,   // forms[0] written as an acronym (US, U.S.)
-    Sequence,  // forms in consecutive positions
-    Near,      // all forms within `window` positions
-    Prefix,    // words starting with forms[0] (wildcard)
-  };
-  Kind kind = Kind::Word;
-  std::vector<std::string> forms;
-  std::string stem;
-  unsigned window = 0;
-  std::string label;  // the query text it came from, for "matched:" output
-};
 
 struct BuiltQuery {
   Xapian::Query query;
@@ -76,7 +60,8 @@ bool is_stopword(std::string_view form, StopList list = StopList::Common);
 
 class QueryBuilder {
  public:
-  QueryBuilder(const Xapian::Database& db, const Schema& schema, Analyzer& analyzer,
+  // Every look-up in the index goes through `lookups` (query_lookups.h).
+  QueryBuilder(const QueryLookups& lookups, const Schema& schema, Analyzer& analyzer,
                const QueryBuilderOptions& options);
 
   // Throws QuerySyntaxError for semantic problems tied to a position (a range on a
@@ -113,21 +98,10 @@ class QueryBuilder {
                                 const std::string& label, BuiltQuery& out);
   Xapian::Query statements_matching(const Xapian::Query& on_records, const QueryNode& node);
 
-  const Xapian::Database& db_;
+  const QueryLookups& lookups_;
   const Schema& schema_;
   Analyzer& analyzer_;
   QueryBuilderOptions options_;
 };
-
-// A marked span of a passage: byte offsets [start, end) and the pattern's label.
-struct HighlightSpan {
-  uint32_t start = 0, end = 0;
-  std::string label;
-};
-
-// Finds the spans of `text` that the patterns match, sorted, overlaps merged.
-std::vector<HighlightSpan> find_highlights(std::string_view text,
-                                           const std::vector<HighlightPattern>& patterns,
-                                           Analyzer& analyzer);
 
 }  // namespace polsearch

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "query_ast.h"
+#include "utf8.h"
 
 namespace polsearch {
 namespace {
@@ -51,9 +52,7 @@ bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 std::string excerpt(std::string_view s) {
   constexpr size_t kMax = 40;
   if (s.size() <= kMax) return std::string(s);
-  size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut)) + "...";
+  return std::string(s.substr(0, utf8::boundary_at_or_before(s, kMax))) + "...";
 }
 
 [[noreturn]] void fail(size_t offset, const std::string& message) {

@@ -195,7 +195,7 @@ Searcher::Searcher(OpenedDatabase opened)
       concepts_(ConceptTable::builtin(analyzer_)) {}
 
 nlohmann::json Searcher::statement_metadata(const std::string& id) {
-  std::string unique = std::string(terms::kUnique) + id;
+  std::string unique = terms::record_term(id);
   auto it = db_.postlist_begin(unique);
   if (it == db_.postlist_end(unique)) return nlohmann::json::object();
   auto parsed = nlohmann::json::parse(db_.get_document(*it).get_data(), nullptr, false);
@@ -231,7 +231,9 @@ SearchResult Searcher::search_once(const std::string& query, const SearchOptions
 StatementView Searcher::statement(const std::string& id) {
   for (int attempt = 0;; ++attempt) {
     try {
-      return load_statement(db_, schema_, id);
+      StatementView view = load_statement(db_, schema_, id);
+      view.fields = schema_.shown_fields();
+      return view;
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 5) throw;
       db_.reopen();
@@ -284,8 +286,7 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   // Other statements first: a constant weight above any similarity score (as for the
   // all-words tier), taken off again in the output.
   tier_bonus = 1000.0 * static_cast<double>(weighted.size() + 1);
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  Q own_statement(*id_field.filter_prefix + id_field.normalise_filter_value(seed.doc_id));
+  Q own_statement(terms::membership_term(schema_, seed.doc_id));
   Q others(Q::OP_AND_NOT, Q((new Xapian::FixedWeightPostingSource(tier_bonus))->release()),
            own_statement);
   explained.push_back({similar, "like", ""});
@@ -311,264 +312,318 @@ void Searcher::update_record_stats() {
   stats_valid_ = true;
 }
 
-void Searcher::count_matches(const Xapian::Query& query, unsigned shown_per_statement,
-                             Xapian::doccount exact_up_to, SearchResult& result) {
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  MatchCounter counter(db_, id_field.value_slot, std::max(exact_up_to, MatchCounter::kExactUpTo));
-  result.counts = counter.count(query);
-  result.estimated_matches = result.counts.passages.estimate;
-  // "+N more passages from this statement": those its shown passages leave out.
-  for (Hit& hit : result.hits) {
-    hit.collapsed = 0;
-    if (shown_per_statement == 0) continue;
-    std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(hit.doc_id);
-    Xapian::doccount matching =
-        counter.count_in_statement(query, result.counts, hit.doc_id, membership);
-    hit.collapsed = matching - std::min<Xapian::doccount>(matching, shown_per_statement);
-  }
-}
-
 std::string Searcher::suggest_spelling(const QueryNode& tree, const std::string& query) {
   return SpellingCorrector(db_, analyzer_, concepts_).suggest(tree, query);
 }
 
-SearchResult Searcher::run(const std::string& query, const SearchOptions& options) {
-  auto started = std::chrono::steady_clock::now();
+// One search under way: what the steps of run() hand each other.
+struct Searcher::Run {
+  Run(const SearchOptions& search_options, RankingParams effective)
+      : options(search_options), ranking(std::move(effective)) {}
+  const SearchOptions& options;
+  RankingParams ranking;
+  bool like_mode = false;   // --like: similar passages; the query, if any, only filters
+  bool statements = false;  // rank statements, not passages
   SearchResult result;
-  result.query = query;
-  analyzer_.set_language(options.language.empty() ? schema_.default_language : options.language);
-  RankingParams ranking = options.ranking.value_or(schema_.ranking);
-  if (options.k1) ranking.k1 = *options.k1;
-  if (options.b) ranking.b = *options.b;
-
-  bool plain = options.syntax == QuerySyntax::Plain;
-  bool like_mode = options.like.has_value();
-  // With --like the query only selects among similar passages, and may be left out.
-  std::unique_ptr<QueryNode> tree;
-  if (!like_mode || query.find_first_not_of(" \t\r\n") != std::string::npos)
-    tree = plain ? plain_query(query) : parse_query(query, schema_.field_names());
-  QueryBuilderOptions builder_options;
-  builder_options.exact_boost = ranking.exact_boost;
-  builder_options.all_terms_first = ranking.all_terms_first;
-  builder_options.stopwords = stop_list_named(ranking.stopwords);
-  builder_options.shouted = plain && is_shouted(query);
-  builder_options.proximity_weight = ranking.proximity_weight;
-  builder_options.proximity_window = ranking.proximity_window;
-  builder_options.proximity_near = ranking.proximity_near;
-  builder_options.concepts = &concepts_;
-  builder_options.expand_all = options.expand;
-  QueryBuilder builder(db_, schema_, analyzer_, builder_options);
+  std::unique_ptr<QueryNode> tree;  // null for --like without a query
   BuiltQuery built;
-  if (tree) built = builder.build(*tree);
-  result.notes = built.notes;
-
   // Weighted pieces of the final query, for --explain; a tier's constant weight is
   // taken off in the output.
   std::vector<ExplainComponent> explained;
-  double tier_bonus = built.all_terms_bonus;
-  if (like_mode) {
-    Xapian::Query like = like_query(*options.like, options.like_terms, tier_bonus, result,
-                                    built.highlights, explained);
-    built.query = tree ? Xapian::Query(Xapian::Query::OP_FILTER, like, built.query)
-                       : Xapian::Query(Xapian::Query::OP_AND_NOT, like,
-                                       Xapian::Query(std::string(terms::kRecordType)));
+  double tier_bonus = 0;
+  std::unique_ptr<Xapian::Weight> scheme;
+  std::unique_ptr<Xapian::KeyMaker> date_key;  // with a date order; must outlive the enquire
+};
+
+RankingParams Searcher::effective_ranking(const SearchOptions& options) const {
+  RankingParams ranking = options.ranking.value_or(schema_.ranking);
+  if (options.k1) ranking.k1 = *options.k1;
+  if (options.b) ranking.b = *options.b;
+  return ranking;
+}
+
+void Searcher::prepare_query(Run& run, const std::string& query) {
+  const SearchOptions& options = run.options;
+  bool plain = options.syntax == QuerySyntax::Plain;
+  // With --like the query only selects among similar passages, and may be left out.
+  if (!run.like_mode || query.find_first_not_of(" \t\r\n") != std::string::npos)
+    run.tree = plain ? plain_query(query) : parse_query(query, schema_.field_names());
+  QueryBuilderOptions builder_options;
+  builder_options.exact_boost = run.ranking.exact_boost;
+  builder_options.all_terms_first = run.ranking.all_terms_first;
+  builder_options.stopwords = stop_list_named(run.ranking.stopwords);
+  builder_options.shouted = plain && is_shouted(query);
+  builder_options.proximity_weight = run.ranking.proximity_weight;
+  builder_options.proximity_window = run.ranking.proximity_window;
+  builder_options.proximity_near = run.ranking.proximity_near;
+  builder_options.concepts = &concepts_;
+  builder_options.expand_all = options.expand;
+  DatabaseLookups lookups(db_, schema_);
+  QueryBuilder builder(lookups, schema_, analyzer_, builder_options);
+  if (run.tree) run.built = builder.build(*run.tree);
+  run.result.notes = run.built.notes;
+  run.tier_bonus = run.built.all_terms_bonus;
+  if (run.like_mode) {
+    Xapian::Query like = like_query(*options.like, options.like_terms, run.tier_bonus, run.result,
+                                    run.built.highlights, run.explained);
+    run.built.query = run.tree ? Xapian::Query(Xapian::Query::OP_FILTER, like, run.built.query)
+                               : terms::without_records(like);
   } else {
-    explained.push_back({built.query, "", ""});
+    run.explained.push_back({run.built.query, "", ""});
   }
-  Xapian::Enquire enquire(db_);
-  enquire.set_query(built.query);
-  std::unique_ptr<Xapian::Weight> scheme = weighting(ranking);
-  enquire.set_weighting_scheme(*scheme);
+}
+
+void Searcher::configure_enquire(Run& run, Xapian::Enquire& enquire) {
+  enquire.set_query(run.built.query);
+  run.scheme = weighting(run.ranking);
+  enquire.set_weighting_scheme(*run.scheme);
   // MaxP: a statement ranks by its best passage, which collapsing to one passage
   // per statement gives directly.
-  bool statements = options.unit == RankUnit::Statement;
-  unsigned per_doc = statements ? 1 : options.per_doc.value_or(ranking.per_doc);
-  const FieldSpec& id_field = schema_.role(FieldRole::Id);
-  if (per_doc > 0) enquire.set_collapse_key(id_field.value_slot, per_doc);
-  if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
+  unsigned per_doc = run.statements ? 1 : run.options.per_doc.value_or(run.ranking.per_doc);
+  if (per_doc > 0) enquire.set_collapse_key(schema_.role(FieldRole::Id).value_slot, per_doc);
+  if (run.options.time_limit_seconds > 0) enquire.set_time_limit(run.options.time_limit_seconds);
+}
 
-  if (!like_mode && ranking.prf_docs > 0 && ranking.prf_terms > 0 && ranking.prf_weight > 0) {
-    // Pseudo-relevance feedback (RM3-like): the top hits are taken as relevant and the
-    // terms that best tell them apart are added, weighted by their expansion weight.
-    Xapian::MSet first = enquire.get_mset(0, ranking.prf_docs);
-    Xapian::RSet rset;
-    for (auto it = first.begin(); it != first.end(); ++it) rset.add_document(*it);
-    if (!rset.empty()) {
-      ExpansionDecider decider;
-      Xapian::ESet eset = enquire.get_eset(ranking.prf_terms, rset, &decider);
-      std::vector<Xapian::Query> extra;
-      double top = eset.empty() ? 0 : eset.begin().get_weight();
-      for (auto it = eset.begin(); it != eset.end() && top > 0; ++it)
-        extra.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
-                           it.get_weight() / top);
-      if (!extra.empty()) {
-        Xapian::Query expansion(Xapian::Query::OP_SCALE_WEIGHT,
-                                Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end()),
-                                ranking.prf_weight);
-        // A query of ranked words only may widen; one with filters or required parts must
-        // keep its matches, so there the expansion only adds weight.
-        Xapian::Query::op op =
-            ranked_words_only(*tree) ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE;
-        built.query =
-            Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(op, built.query, expansion),
-                          Xapian::Query(std::string(terms::kRecordType)));
-        enquire.set_query(built.query);
-        explained.push_back({expansion, "feedback", ""});
-      }
-    }
+void Searcher::add_feedback(Run& run, Xapian::Enquire& enquire) {
+  const RankingParams& ranking = run.ranking;
+  if (run.like_mode || ranking.prf_docs == 0 || ranking.prf_terms == 0 || ranking.prf_weight <= 0)
+    return;
+  // Pseudo-relevance feedback (RM3-like): the top hits are taken as relevant and the
+  // terms that best tell them apart are added, weighted by their expansion weight.
+  Xapian::MSet first = enquire.get_mset(0, ranking.prf_docs);
+  Xapian::RSet rset;
+  for (auto it = first.begin(); it != first.end(); ++it) rset.add_document(*it);
+  if (rset.empty()) return;
+  ExpansionDecider decider;
+  Xapian::ESet eset = enquire.get_eset(ranking.prf_terms, rset, &decider);
+  std::vector<Xapian::Query> extra;
+  double top = eset.empty() ? 0 : eset.begin().get_weight();
+  for (auto it = eset.begin(); it != eset.end() && top > 0; ++it)
+    extra.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), it.get_weight() / top);
+  if (extra.empty()) return;
+  Xapian::Query expansion(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end()),
+                          ranking.prf_weight);
+  // A query of ranked words only may widen; one with filters or required parts must
+  // keep its matches, so there the expansion only adds weight.
+  Xapian::Query::op op =
+      ranked_words_only(*run.tree) ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE;
+  run.built.query = terms::without_records(Xapian::Query(op, run.built.query, expansion));
+  enquire.set_query(run.built.query);
+  run.explained.push_back({expansion, "feedback", ""});
+}
+
+void Searcher::set_sort(Run& run, Xapian::Enquire& enquire) {
+  run.result.sort = run.options.sort;
+  if (run.options.sort == SortOrder::Relevance) return;
+  const FieldSpec* date = schema_.find_role(FieldRole::Date);
+  if (!date || date->value_slot < 0) {
+    run.result.notes.push_back("the schema has no date slot; sorted by relevance");
+    return;
   }
-  result.parsed = built.query.get_description();
+  bool newest_first = run.options.sort == SortOrder::DateDescending;
+  run.date_key =
+      std::make_unique<DateKey>(static_cast<Xapian::valueno>(date->value_slot), newest_first);
+  enquire.set_sort_by_key_then_relevance(run.date_key.get(), newest_first);
+}
 
-  result.sort = options.sort;
-  std::optional<DateKey> date_key;
-  if (options.sort != SortOrder::Relevance) {
-    const FieldSpec* date = schema_.find_role(FieldRole::Date);
-    if (date && date->value_slot >= 0) {
-      bool newest_first = options.sort == SortOrder::DateDescending;
-      date_key.emplace(static_cast<Xapian::valueno>(date->value_slot), newest_first);
-      enquire.set_sort_by_key_then_relevance(&*date_key, newest_first);
-    } else {
-      result.notes.push_back("the schema has no date slot; sorted by relevance");
-    }
+Hit Searcher::make_hit(const Run& run, const Xapian::MSetIterator& it, double weight,
+                       unsigned collapsed) {
+  Hit hit;
+  hit.docid = *it;
+  hit.weight = weight;
+  if (run.tier_bonus > 0 && weight >= run.tier_bonus) {
+    hit.all_terms = !run.like_mode;
+    weight -= run.tier_bonus;
   }
+  hit.score = weight;
+  hit.collapsed = collapsed;
+  Xapian::Document doc = it.get_document();
+  hit.doc_id = doc.get_value(schema_.role(FieldRole::Id).value_slot);
+  std::string data = doc.get_data();
+  PassageData meta;
+  std::string_view text;
+  if (decode_passage_data(data, meta, text)) {
+    hit.passage = meta.ordinal;
+    hit.char_start = meta.char_start;
+    hit.char_end = meta.char_end;
+    hit.text = std::string(text);
+  }
+  if (run.options.highlight) {
+    hit.highlights = find_highlights(hit.text, run.built.highlights, analyzer_);
+    for (auto& span : hit.highlights)
+      if (std::find(hit.matched.begin(), hit.matched.end(), span.label) == hit.matched.end())
+        hit.matched.push_back(span.label);
+    hit.metadata = statement_metadata(hit.doc_id);
+  }
+  return hit;
+}
 
-  auto make_hit = [&](const Xapian::MSetIterator& it, double weight, unsigned collapsed) {
-    Hit hit;
-    hit.docid = *it;
-    hit.weight = weight;
-    if (tier_bonus > 0 && weight >= tier_bonus) {
-      hit.all_terms = !like_mode;
-      weight -= tier_bonus;
-    }
-    hit.score = weight;
-    hit.collapsed = collapsed;
-    Xapian::Document doc = it.get_document();
-    hit.doc_id = doc.get_value(id_field.value_slot);
-    std::string data = doc.get_data();
-    PassageData meta;
-    std::string_view text;
-    if (decode_passage_data(data, meta, text)) {
-      hit.passage = meta.ordinal;
-      hit.char_start = meta.char_start;
-      hit.char_end = meta.char_end;
-      hit.text = std::string(text);
-    }
-    if (options.highlight) {
-      hit.highlights = find_highlights(hit.text, built.highlights, analyzer_);
-      for (auto& span : hit.highlights)
-        if (std::find(hit.matched.begin(), hit.matched.end(), span.label) == hit.matched.end())
-          hit.matched.push_back(span.label);
-      hit.metadata = statement_metadata(hit.doc_id);
-    }
-    return hit;
-  };
+namespace {
 
+// A statement under --unit statement with --other-passages: its best passage and the
+// weight summed over the passages it has among the top matches.
+struct RankedStatement {
+  Xapian::MSetIterator best;
+  double weight;
+  unsigned others;
+};
+
+// Statement = best passage + other_passages x each other passage, in the order of each
+// statement's best passage (the match order), then by summed weight.
+std::vector<RankedStatement> sum_by_statement(const Xapian::MSet& mset, Xapian::valueno id_slot,
+                                              double other_passages, double tier_bonus) {
+  std::unordered_map<std::string, size_t> index;
+  std::vector<RankedStatement> ranked;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    std::string id = it.get_document().get_value(id_slot);
+    double weight = it.get_weight();
+    auto [slot, inserted] = index.try_emplace(id, ranked.size());
+    if (inserted) {
+      ranked.push_back({it, weight, 0});
+      continue;
+    }
+    // The all-words tier bonus counts once per statement, with its best passage.
+    if (tier_bonus > 0 && weight >= tier_bonus) weight -= tier_bonus;
+    ranked[slot->second].weight += other_passages * weight;
+    ++ranked[slot->second].others;
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.weight > b.weight; });
+  return ranked;
+}
+
+// The matches came in date order; statements keep it, ties by their weight.
+void sort_by_date(std::vector<RankedStatement>& ranked, const Xapian::KeyMaker& date_key,
+                  bool newest_first) {
+  auto key = [&](const RankedStatement& s) { return date_key(s.best.get_document()); };
+  std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    std::string ka = key(a), kb = key(b);
+    if (ka != kb) return newest_first ? ka > kb : ka < kb;
+    return a.weight > b.weight;
+  });
+}
+
+}  // namespace
+
+void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
+  // Scored over the top passages (ten per statement asked for, at least 1000), not the
+  // whole index.
+  const SearchOptions& options = run.options;
+  enquire.set_collapse_key(Xapian::BAD_VALUENO);
+  Xapian::doccount depth = std::max<Xapian::doccount>(1000, 10 * (options.offset + options.limit));
+  Xapian::MSet mset = enquire.get_mset(0, depth, options.check_at_least);
+  auto id_slot = static_cast<Xapian::valueno>(schema_.role(FieldRole::Id).value_slot);
+  std::vector<RankedStatement> ranked =
+      sum_by_statement(mset, id_slot, run.ranking.other_passages, run.tier_bonus);
+  if (run.date_key) sort_by_date(ranked, *run.date_key, options.sort == SortOrder::DateDescending);
+  run.result.estimated_matches =
+      mset.size() < depth ? static_cast<Xapian::doccount>(ranked.size())
+                          : std::max<Xapian::doccount>(ranked.size(), mset.get_matches_estimated());
   unsigned rank = options.offset;
-  if (statements && ranking.other_passages > 0) {
-    // Statement = best passage + other_passages x each other passage. Scored over the
-    // top passages (ten per statement asked for, at least 1000), not the whole index.
-    enquire.set_collapse_key(Xapian::BAD_VALUENO);
-    Xapian::doccount depth =
-        std::max<Xapian::doccount>(1000, 10 * (options.offset + options.limit));
-    Xapian::MSet mset = enquire.get_mset(0, depth, options.check_at_least);
-    struct Statement {
-      Xapian::MSetIterator best;
-      double weight;
-      unsigned others;
-      size_t order;
-    };
-    std::unordered_map<std::string, size_t> index;
-    std::vector<Statement> ranked;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      std::string id = it.get_document().get_value(id_field.value_slot);
-      double weight = it.get_weight();
-      auto [slot, inserted] = index.try_emplace(id, ranked.size());
-      if (inserted) {
-        ranked.push_back({it, weight, 0, ranked.size()});
-        continue;
-      }
-      // The all-words tier bonus counts once per statement, with its best passage.
-      if (tier_bonus > 0 && weight >= tier_bonus) weight -= tier_bonus;
-      ranked[slot->second].weight += ranking.other_passages * weight;
-      ++ranked[slot->second].others;
-    }
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const Statement& a, const Statement& b) { return a.weight > b.weight; });
-    if (date_key) {
-      // The matches came in date order; statements keep it, ties by their weight.
-      bool newest_first = options.sort == SortOrder::DateDescending;
-      auto key = [&](const Statement& s) { return (*date_key)(s.best.get_document()); };
-      std::stable_sort(ranked.begin(), ranked.end(), [&](const Statement& a, const Statement& b) {
-        std::string ka = key(a), kb = key(b);
-        if (ka != kb) return newest_first ? ka > kb : ka < kb;
-        return a.weight > b.weight;
-      });
-    }
-    result.estimated_matches =
-        mset.size() < depth
-            ? static_cast<Xapian::doccount>(ranked.size())
-            : std::max<Xapian::doccount>(ranked.size(), mset.get_matches_estimated());
-    for (size_t i = options.offset; i < ranked.size() && i < options.offset + options.limit; ++i) {
-      Hit hit = make_hit(ranked[i].best, ranked[i].weight, ranked[i].others);
-      hit.rank = ++rank;
-      result.hits.push_back(std::move(hit));
-    }
-  } else {
-    std::optional<FacetCollector> facets;
-    Xapian::doccount check_at_least = options.check_at_least;
-    if (options.facets) {
-      // Facets count every matching passage, so they need the whole match set, and
-      // hits are not collapsed unless --per-doc asks for it.
-      facets.emplace(schema_, options.facet_values);
-      facets->attach(enquire);
-      check_at_least = db_.get_doccount();
-      if (!options.per_doc) enquire.set_collapse_key(Xapian::BAD_VALUENO);
-    }
-    Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check_at_least);
-    result.estimated_matches = mset.get_matches_estimated();
-    if (facets) result.facets = facets->collect();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Hit hit = make_hit(it, it.get_weight(), it.get_collapse_count());
-      hit.rank = ++rank;
-      result.hits.push_back(std::move(hit));
-    }
+  for (size_t i = options.offset; i < ranked.size() && i < options.offset + options.limit; ++i) {
+    Hit hit = make_hit(run, ranked[i].best, ranked[i].weight, ranked[i].others);
+    hit.rank = ++rank;
+    run.result.hits.push_back(std::move(hit));
   }
-  unsigned shown_per_statement = statements ? 1 : per_doc;
-  if (options.facets && !statements && !options.per_doc) shown_per_statement = 0;
-  count_matches(built.query, shown_per_statement, options.check_at_least, result);
-  if (options.context > 0 || options.explain) {
-    ExplainLabels labels;
-    labels.patterns = &built.highlights;
-    labels.exact_boost = ranking.exact_boost;
-    labels.expansion_weight = QueryBuilderOptions{}.expansion_weight;
-    labels.proximity_weight = ranking.proximity_weight;
-    for (Hit& hit : result.hits) {
-      if (options.context > 0) {
-        HitContext context;
-        for (auto& p :
-             load_neighbours(db_, schema_, hit.doc_id, hit.docid, hit.passage, options.context))
-          (p.passage < hit.passage ? context.before : context.after)
-              .push_back({p.passage, std::move(p.text)});
-        hit.context = std::move(context);
-      }
-      if (options.explain) {
-        hit.explain = explain_weight(db_, *scheme, explained, hit.docid, labels);
-        // A statement's score also counts its other passages (--other-passages).
-        if (statements && ranking.other_passages > 0) {
-          double sum = 0;
-          for (auto& part : *hit.explain) sum += part.weight;
-          if (std::fabs(hit.weight - sum) > 1e-9)
-            hit.explain->push_back({"other passages",
-                                    std::to_string(hit.collapsed) + " more passages", "",
-                                    hit.weight - sum});
-        }
-      }
-    }
+}
+
+void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
+  const SearchOptions& options = run.options;
+  std::optional<FacetCollector> facets;
+  Xapian::doccount check_at_least = options.check_at_least;
+  if (options.facets) {
+    // Facets count every matching passage, so they need the whole match set, and
+    // hits are not collapsed unless --per-doc asks for it.
+    facets.emplace(schema_, options.facet_values);
+    facets->attach(enquire);
+    check_at_least = db_.get_doccount();
+    if (!options.per_doc) enquire.set_collapse_key(Xapian::BAD_VALUENO);
   }
-  if (options.suggest && tree) result.suggestion = suggest_spelling(*tree, query);
-  result.elapsed_ms =
+  Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check_at_least);
+  run.result.estimated_matches = mset.get_matches_estimated();
+  if (facets) run.result.facets = facets->collect();
+  unsigned rank = options.offset;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Hit hit = make_hit(run, it, it.get_weight(), it.get_collapse_count());
+    hit.rank = ++rank;
+    run.result.hits.push_back(std::move(hit));
+  }
+}
+
+void Searcher::count_matches(Run& run) {
+  const SearchOptions& options = run.options;
+  const Xapian::Query& query = run.built.query;
+  MatchCounter counter(
+      db_, schema_.role(FieldRole::Id).value_slot,
+      std::max<Xapian::doccount>(options.check_at_least, MatchCounter::kExactUpTo));
+  SearchResult& result = run.result;
+  result.counts = counter.count(query);
+  result.estimated_matches = result.counts.passages.estimate;
+  // "+N more passages from this statement": those its shown passages leave out. Facets
+  // without --per-doc show every passage.
+  unsigned shown = run.statements ? 1 : options.per_doc.value_or(run.ranking.per_doc);
+  if (options.facets && !run.statements && !options.per_doc) shown = 0;
+  for (Hit& hit : result.hits) {
+    hit.collapsed = 0;
+    if (shown == 0) continue;
+    Xapian::doccount matching = counter.count_in_statement(
+        query, result.counts, hit.doc_id, terms::membership_term(schema_, hit.doc_id));
+    hit.collapsed = matching - std::min<Xapian::doccount>(matching, shown);
+  }
+}
+
+void Searcher::add_context(Hit& hit, unsigned n) {
+  HitContext context;
+  for (auto& p : load_neighbours(db_, schema_, hit.doc_id, hit.docid, hit.passage, n))
+    (p.passage < hit.passage ? context.before : context.after)
+        .push_back({p.passage, std::move(p.text)});
+  hit.context = std::move(context);
+}
+
+void Searcher::add_explanation(const Run& run, Hit& hit) {
+  ExplainLabels labels;
+  labels.patterns = &run.built.highlights;
+  labels.exact_boost = run.ranking.exact_boost;
+  labels.expansion_weight = QueryBuilderOptions{}.expansion_weight;
+  labels.proximity_weight = run.ranking.proximity_weight;
+  hit.explain = explain_weight(db_, *run.scheme, run.explained, hit.docid, labels);
+  // A statement's score also counts its other passages (--other-passages).
+  if (!run.statements || run.ranking.other_passages <= 0) return;
+  double sum = 0;
+  for (auto& part : *hit.explain) sum += part.weight;
+  if (std::fabs(hit.weight - sum) > 1e-9)
+    hit.explain->push_back(
+        {"other passages", std::to_string(hit.collapsed) + " more passages", "", hit.weight - sum});
+}
+
+SearchResult Searcher::run(const std::string& query, const SearchOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  analyzer_.set_language(options.language.empty() ? schema_.default_language : options.language);
+  Run run{options, effective_ranking(options)};
+  run.like_mode = options.like.has_value();
+  run.statements = options.unit == RankUnit::Statement;
+  run.result.query = query;
+  run.result.fields = schema_.shown_fields();
+  prepare_query(run, query);
+  Xapian::Enquire enquire(db_);
+  configure_enquire(run, enquire);
+  add_feedback(run, enquire);
+  run.result.parsed = run.built.query.get_description();
+  set_sort(run, enquire);
+  if (run.statements && run.ranking.other_passages > 0)
+    collect_statements(run, enquire);
+  else
+    collect_passages(run, enquire);
+  count_matches(run);
+  for (Hit& hit : run.result.hits) {
+    if (options.context > 0) add_context(hit, options.context);
+    if (options.explain) add_explanation(run, hit);
+  }
+  if (options.suggest && run.tree) run.result.suggestion = suggest_spelling(*run.tree, query);
+  run.result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  return result;
+  return std::move(run.result);
 }
 
 }  // namespace polsearch

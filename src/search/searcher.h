@@ -103,6 +103,7 @@ struct SearchResult {
   MatchCounts counts;  // passages and statements matching, whatever the page shown
   Xapian::doccount estimated_matches = 0;  // = counts.passages.estimate (older name)
   std::vector<Hit> hits;
+  std::vector<ShownField> fields;  // the schema's stored fields: each hit's metadata to show
   std::vector<std::string> notes;
   std::vector<Facet> facets;  // with SearchOptions::facets
   std::string suggestion;     // the query with unknown words replaced, or ""
@@ -136,15 +137,26 @@ class Searcher {
 
  private:
   SearchResult search_once(const std::string& query, const SearchOptions& options);
+  // run() in steps: each reads and extends the Run it is given.
+  struct Run;
   SearchResult run(const std::string& query, const SearchOptions& options);
+  RankingParams effective_ranking(const SearchOptions& options) const;
+  void prepare_query(Run& run, const std::string& query);  // parse, build, --like
+  void configure_enquire(Run& run, Xapian::Enquire& enquire);
+  void add_feedback(Run& run, Xapian::Enquire& enquire);  // --prf: a first match, then expand
+  void set_sort(Run& run, Xapian::Enquire& enquire);
+  void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
+  void collect_passages(Run& run, Xapian::Enquire& enquire);
+  Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
+  void add_context(Hit& hit, unsigned n);
+  void add_explanation(const Run& run, Hit& hit);
   nlohmann::json statement_metadata(const std::string& id);
   std::unique_ptr<Xapian::Weight> weighting(const RankingParams& ranking);
   Xapian::Query like_query(const PassageRef& seed, unsigned max_terms, double& tier_bonus,
                            SearchResult& result, std::vector<HighlightPattern>& highlights,
                            std::vector<ExplainComponent>& explained);
   std::string suggest_spelling(const QueryNode& tree, const std::string& query);
-  void count_matches(const Xapian::Query& query, unsigned shown_per_statement,
-                     Xapian::doccount exact_up_to, SearchResult& result);
+  void count_matches(Run& run);  // exact counts, and "+N more" for each hit
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();

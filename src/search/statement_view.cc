@@ -42,11 +42,10 @@ struct Members {
 
 Members members(const Xapian::Database& db, const Schema& schema, const std::string& id) {
   Members out;
-  std::string unique = std::string(terms::kUnique) + id;
+  std::string unique = terms::record_term(id);
   auto record = db.postlist_begin(unique);
   if (record != db.postlist_end(unique)) out.record = *record;
-  const FieldSpec& id_field = schema.role(FieldRole::Id);
-  std::string membership = *id_field.filter_prefix + id_field.normalise_filter_value(id);
+  std::string membership = terms::membership_term(schema, id);
   for (auto it = db.postlist_begin(membership); it != db.postlist_end(membership); ++it)
     if (*it != out.record) out.passages.push_back(*it);
   return out;

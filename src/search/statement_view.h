@@ -43,6 +43,7 @@ struct StatementPassage {
 struct StatementView {
   std::string id;
   nlohmann::json metadata;                 // the record's stored fields, "passages", "text_bytes"
+  std::vector<ShownField> fields;          // the schema's stored fields, to show in order
   std::vector<StatementPassage> passages;  // in ordinal order
 };
 

@@ -13,6 +13,7 @@
 #include <unicode/utf8.h>
 
 #include "analyzer.h"
+#include "utf8.h"
 
 namespace polsearch::analysis {
 namespace {
@@ -400,7 +401,7 @@ bool Normaliser::normalise(std::string_view raw, std::string& out) const {
     out.resize(out.size() - 2);
     while (!out.empty() && out.back() == '\'') out.pop_back();
   }
-  cut_utf8(out, kMaxFormBytes);
+  utf8::cut(out, kMaxFormBytes);
   return possessive;
 }
 
@@ -453,13 +454,6 @@ bool has_letter(std::string_view s) {
     }
   }
   return false;
-}
-
-void cut_utf8(std::string& s, size_t max) {
-  if (s.size() <= max) return;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
 }
 
 }  // namespace polsearch::analysis

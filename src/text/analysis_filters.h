@@ -99,7 +99,5 @@ bool starts_with_letter(std::string_view s);
 bool ends_with_letter(std::string_view s);
 bool ends_with_digit(std::string_view s);
 bool has_letter(std::string_view s);
-// Shortens s to at most max bytes without splitting a UTF-8 character.
-void cut_utf8(std::string& s, size_t max);
 
 }  // namespace polsearch::analysis

@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include "analysis_filters.h"
+#include "utf8.h"
 
 namespace polsearch {
 namespace {
@@ -118,7 +119,7 @@ struct Analyzer::Impl {
       }
       // "2015-2030" or "1-2" joined would only make false matches for numbers.
       if (letters) {
-        analysis::cut_utf8(c.joined, kMaxFormBytes);
+        utf8::cut(c.joined, kMaxFormBytes);
         c.start = tokens[chain.first].start;
         c.end = tokens[chain.first + chain.parts - 1].end;
         c.first_position = tokens[chain.first].position;

@@ -1,0 +1,75 @@
+#include "indexer_cli.h"
+
+#include <cstdlib>
+
+namespace polsearch {
+
+namespace {
+
+const char* const kFooter =
+    "Exit status: 0 all indexed; 1 finished, but some records or files were skipped\n"
+    "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
+    "schema error; 3 database error (cannot open or create, locked, other schema, too\n"
+    "new); 4 failed during indexing (the database keeps its last commit) or --backup\n"
+    "failed; 5 --check found problems.";
+
+}  // namespace
+
+IndexerCli::IndexerCli()
+    : app_(
+          "Index policy statements (JSON Lines, .jsonl.gz, .txt, .md; files, folders or - for "
+          "stdin)") {
+  app_.footer(kFooter);
+  IndexerCommand& c = command_;
+  app_.add_option("--db", c.db_path, "Database folder (created if missing)")
+      ->required()
+      ->envname("POLSEARCH_DB");
+  app_.add_option("--schema", c.schema_path,
+                  "Schema TOML for a new database (default: the built-in schema/policy.toml)")
+      ->check(CLI::ExistingFile);
+  app_.add_option("--commit-mb", commit_mb_, "Commit after this many MB of statement text")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app_.add_option("--delete", c.deletes, "Remove the statement with this id (repeatable)");
+  app_.add_option("-j,--jobs", c.options.jobs,
+                  "Build a NEW database with this many threads (shards merged at the end; a "
+                  "crash then loses the whole run). Ignored for a database that has documents")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app_.add_option("--wait", c.options.wait_seconds,
+                  "If another indexer holds the database, wait up to this many seconds for it "
+                  "(default: stop at once with exit status 3)")
+      ->check(CLI::NonNegativeNumber);
+  app_.add_option("--progress", c.progress,
+                  "Progress line on stderr: auto (on a terminal), always, never")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app_.add_flag("-q,--quiet", c.quiet, "Only errors and warnings, no summary");
+  app_.add_option("inputs", c.inputs, "Files, folders, or - for JSON Lines on stdin");
+  // --check: verify the database and exit (0 clean, 5 problems found); see src/ingest/check.h.
+  app_.add_flag("--check", c.check,
+                "Check the database (Xapian structure, passage counts, metadata) and exit: 0 "
+                "clean, 5 problems found");
+  // --backup: a compacted, checked copy of the last commit; see src/ingest/backup.h.
+  app_.add_option("--backup", c.backup,
+                  "Copy the database's last commit (compacted and checked) into this new folder "
+                  "and exit; safe while searchers read and an indexer writes");
+}
+
+void IndexerCli::parse(int argc, const char* const* argv) {
+  app_.parse(argc, argv);
+  IndexerCommand& c = command_;
+  if (c.check && !(c.inputs.empty() && c.deletes.empty()))
+    throw CLI::ValidationError("--check", "takes no inputs and no --delete");
+  if (!c.backup.empty() && !(c.inputs.empty() && c.deletes.empty() && !c.check))
+    throw CLI::ValidationError("--backup", "takes no inputs, no --delete and no --check");
+  if (c.inputs.empty() && c.deletes.empty() && !c.check && c.backup.empty())
+    throw CLI::ValidationError("INPUT", "give at least one input, or --delete ID");
+  c.options.commit_bytes = static_cast<uint64_t>(commit_mb_ * 1024 * 1024);
+  // The concurrency test's hook (IndexerOptions::swap_delay) comes from the environment
+  // like POLSEARCH_DB, but is no option: it is not for users.
+  if (const char* delay = std::getenv("POLSEARCH_TEST_SWAP_DELAY_MS"))
+    c.options.swap_delay = std::chrono::milliseconds(std::atoi(delay));
+}
+
+}  // namespace polsearch

@@ -1,0 +1,30 @@
+#include "query_lookups.h"
+
+#include "terms.h"
+
+namespace polsearch {
+
+std::vector<std::string> DatabaseLookups::compound_splits(const std::string& joined) const {
+  std::string key = std::string(terms::kCompoundKey) + joined;
+  std::vector<std::string> splits;
+  for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) splits.push_back(*it);
+  return splits;
+}
+
+std::vector<std::string> DatabaseLookups::statements_matching(const Xapian::Query& on_records,
+                                                              unsigned limit) const {
+  // Records only, unweighted, in document order: the first `limit` + 1 are enough.
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, on_records,
+                                  Xapian::Query(std::string(terms::kRecordType))));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  Xapian::MSet records = enquire.get_mset(0, limit + 1);
+  const auto id_slot = static_cast<Xapian::valueno>(schema_.role(FieldRole::Id).value_slot);
+  std::vector<std::string> ids;
+  for (auto it = records.begin(); it != records.end(); ++it)
+    ids.push_back(it.get_document().get_value(id_slot));
+  return ids;
+}
+
+}  // namespace polsearch

@@ -1,0 +1,40 @@
+// What the query builder needs from the index, asked through one interface so that
+// building is otherwise pure (tantivy's split of a logical query from the reader it runs
+// on): the compound table and the statements a metadata query selects. DatabaseLookups
+// answers from a Xapian database; a test can answer from a table.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "schema.h"
+
+namespace polsearch {
+
+class QueryLookups {
+ public:
+  virtual ~QueryLookups() = default;
+  // The spaced forms the index recorded for a joined compound ("ceasefire" ->
+  // {"cease fire"}), in the synonym table's order; empty if it never saw one.
+  virtual std::vector<std::string> compound_splits(const std::string& joined) const = 0;
+  // Ids of the statements whose records match `on_records`, in document order, at most
+  // `limit` + 1 (one more tells the caller the limit was passed).
+  virtual std::vector<std::string> statements_matching(const Xapian::Query& on_records,
+                                                       unsigned limit) const = 0;
+};
+
+class DatabaseLookups final : public QueryLookups {
+ public:
+  DatabaseLookups(const Xapian::Database& db, const Schema& schema) : db_(db), schema_(schema) {}
+  std::vector<std::string> compound_splits(const std::string& joined) const override;
+  std::vector<std::string> statements_matching(const Xapian::Query& on_records,
+                                               unsigned limit) const override;
+
+ private:
+  const Xapian::Database& db_;
+  const Schema& schema_;
+};
+
+}  // namespace polsearch
