@@ -12,6 +12,7 @@
 #include "check.h"
 #include "database.h"
 #include "exit_status.h"
+#include "index_summary.h"
 #include "indexing.h"
 
 namespace {
@@ -33,11 +34,12 @@ std::string human_duration(double seconds) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Index policy statements (JSON Lines, .jsonl.gz, .txt, .md; files, folders or - for stdin)"};
+      "Index policy statements (JSON Lines, .jsonl.gz, .txt, .md; files, folders or - for stdin)",
+      "indexer"};
   app.footer(
       "Exit status: 0 all indexed; 1 finished, but some records or files were skipped\n"
       "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
-      "schema error; 3 database error (cannot open or create, locked, other schema, too\n"
+      "schema error, or an input file of an unsupported type (.html, .pdf, ...); 3 database error (cannot open or create, locked, other schema, too\n"
       "new); 4 failed during indexing (the database keeps its last commit); 5 --check found\n"
       "problems.");
   std::string db_path, schema_path, progress = "auto";
@@ -82,6 +84,9 @@ int main(int argc, char** argv) {
       throw CLI::ValidationError("--check", "takes no inputs and no --delete");
     if (inputs.empty() && deletes.empty() && !check)
       throw CLI::ValidationError("INPUT", "give at least one input, or --delete ID");
+    for (auto& input : inputs)
+      if (std::string why = polsearch::unsupported_input(input); !why.empty())
+        throw CLI::ValidationError(input, why);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : polsearch::kExitUsage;
@@ -157,14 +162,7 @@ int main(int argc, char** argv) {
     clear_progress();
     const auto& s = indexer.stats();
     double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    if (!quiet) {
-      std::fprintf(stderr,
-                   "indexer: %llu statements added, %llu replaced, %llu skipped; %llu passages; "
-                   "%llu errors, %llu warnings; %.1f s\n",
-                   (unsigned long long)s.added, (unsigned long long)s.replaced,
-                   (unsigned long long)s.skipped, (unsigned long long)s.passages,
-                   (unsigned long long)s.errors, (unsigned long long)s.warnings, seconds);
-    }
+    if (!quiet) std::cerr << polsearch::index_summary(s, seconds);
     if (s.errors > 0 || s.skipped > 0) status = polsearch::kExitPartial;
     return status;
   } catch (const polsearch::DatabaseError& e) {

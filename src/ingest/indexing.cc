@@ -493,6 +493,9 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
     if (!e.fatal_for_file) ++stats_.skipped;
     if (callbacks.on_error) callbacks.on_error(e.where, e.message);
   };
+  input_callbacks.on_skipped_file = [&](const std::string& f) {
+    stats_.files_skipped_by_type.push_back(f);
+  };
   input_callbacks.on_progress = [&](const InputProgress& p) {
     if (!callbacks.on_progress) return;
     IndexStats snapshot = stats_;
@@ -573,6 +576,9 @@ const IndexStats& Indexer::index(const std::vector<std::string>& inputs,
     ++stats_.errors;
     if (!e.fatal_for_file) ++stats_.skipped;  // a record or a one-statement file was dropped
     if (callbacks.on_error) callbacks.on_error(e.where, e.message);
+  };
+  input_callbacks.on_skipped_file = [&](const std::string& f) {
+    stats_.files_skipped_by_type.push_back(f);
   };
   input_callbacks.on_progress = [&](const InputProgress& p) {
     if (callbacks.on_progress) callbacks.on_progress(p, stats_);

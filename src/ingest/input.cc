@@ -38,14 +38,22 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
   return true;
 }
 
-// What a file is, by name. In folders unknown extensions are skipped; a file named on
-// the command line with another extension is read as plain text.
+std::string_view extension_of(std::string_view name) {
+  size_t slash = name.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+  size_t dot = base.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view() : base.substr(dot);
+}
+
+// What a file is, by name. In folders other extensions are skipped (and counted); a
+// file named on the command line without any extension is read as plain text (one
+// with an unsupported extension is refused before reading, see unsupported_input).
 Kind kind_of(std::string_view name, bool named_explicitly) {
   if (ends_with_ci(name, ".gz")) return Kind::kGzipJsonLines;
   if (ends_with_ci(name, ".jsonl") || ends_with_ci(name, ".json")) return Kind::kJsonLines;
   if (ends_with_ci(name, ".txt") || ends_with_ci(name, ".md") || ends_with_ci(name, ".markdown"))
     return Kind::kText;
-  return named_explicitly ? Kind::kText : Kind::kNone;
+  return named_explicitly && extension_of(name).empty() ? Kind::kText : Kind::kNone;
 }
 
 std::string join_path(const std::string& dir, const std::string& name) {
@@ -427,10 +435,10 @@ std::string clip_title(std::string title) {
 // Walks a folder in sorted order, skipping hidden entries and (by `wanted`) files of
 // other kinds. Symbolic links are followed; a link back to an enclosing folder is
 // reported instead of looping.
-template <typename OnFile, typename OnError>
+template <typename OnFile, typename OnSkipped, typename OnError>
 void walk_folder(const std::string& dir, const std::string& rel,
                  std::vector<std::pair<dev_t, ino_t>>& open_dirs, OnFile on_file,
-                 OnError on_error) {
+                 OnSkipped on_skipped, OnError on_error) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     on_error(dir, "cannot read folder: " + errno_text(errno));
@@ -466,9 +474,11 @@ void walk_folder(const std::string& dir, const std::string& rel,
       continue;
     }
     if (S_ISDIR(st.st_mode))
-      walk_folder(path, child_rel, open_dirs, on_file, on_error);
+      walk_folder(path, child_rel, open_dirs, on_file, on_skipped, on_error);
     else if (wanted && S_ISREG(st.st_mode))
       on_file(path, child_rel, static_cast<uint64_t>(st.st_size));
+    else if (S_ISREG(st.st_mode))
+      on_skipped(path);
   }
   open_dirs.pop_back();
 }
@@ -499,6 +509,9 @@ class Reader {
           [&](const std::string& path, const std::string& rel, uint64_t) {
             read_file(path, rel, false);
           },
+          [&](const std::string& path) {
+            if (callbacks_.on_skipped_file) callbacks_.on_skipped_file(path);
+          },
           [&](const std::string& path, const std::string& message) {
             error({path, 0}, message, true);
           });
@@ -528,6 +541,10 @@ class Reader {
 
   void read_file(const std::string& path, const std::string& id, bool named_explicitly) {
     Kind kind = kind_of(path, named_explicitly);
+    if (kind == Kind::kNone) {
+      error({path, 0}, unsupported_input(path), true);
+      return;
+    }
     Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (fd.fd < 0) {
       error({path, 0}, "cannot read: " + errno_text(errno), true);
@@ -616,11 +633,21 @@ class Reader {
     deliver(std::move(sax.statement), where, sax.empty_fields);
   }
 
+  // A title without a text is a statement whose only text is its title.
+  bool use_title_as_missing_body(Statement& statement) const {
+    const std::string* body = statement.get(options_.body_field);
+    const std::string* title = statement.get(options_.title_field);
+    if ((body && !all_space(*body)) || !title || all_space(*title)) return false;
+    statement.fields[options_.body_field] = *title;
+    return true;
+  }
+
   // Applies defaults, checks required fields and hands the record over.
   void deliver(Statement&& statement, const SourceLocation& where,
-               const std::set<std::string>& empty_fields) {
+               std::set<std::string> empty_fields) {
     for (const auto& [field, value] : options_.defaults)
       if (!value.empty()) statement.fields.emplace(field, value);
+    if (use_title_as_missing_body(statement)) empty_fields.erase(options_.body_field);
     for (const std::string& field : options_.required_fields) {
       const std::string* value = statement.get(field);
       if (!value) {
@@ -733,6 +760,15 @@ uint64_t read_inputs(const std::vector<std::string>& inputs, const InputOptions&
   return reader.errors();
 }
 
+std::string unsupported_input(const std::string& path) {
+  struct stat st;
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return {};
+  if (kind_of(path, true) != Kind::kNone) return {};
+  return "unsupported file type '" + std::string(extension_of(path)) + "': the indexer reads " +
+         std::string(kSupportedTypes) +
+         " (HTML, PDF and office documents: convert them to text or Markdown first)";
+}
+
 uint64_t total_input_bytes(const std::vector<std::string>& inputs) {
   uint64_t total = 0;
   for (const std::string& input : inputs) {
@@ -744,7 +780,7 @@ uint64_t total_input_bytes(const std::vector<std::string>& inputs) {
       walk_folder(
           input, "", open_dirs,
           [&](const std::string&, const std::string&, uint64_t size) { total += size; },
-          [](const std::string&, const std::string&) {});
+          [](const std::string&) {}, [](const std::string&, const std::string&) {});
     } else {
       total += static_cast<uint64_t>(st.st_size);
     }

@@ -18,6 +18,10 @@ struct InputOptions {
   // Fields every statement must have after reading (normally "id" and "text"). A
   // record without one (or with it empty) is reported and skipped.
   std::vector<std::string> required_fields = {"id", "text"};
+  // A statement whose body is empty or absent takes its title as its text (a BEIR
+  // record with a title only, such as half of CACM's, is searchable by its title).
+  std::string body_field = "text";
+  std::string title_field = "title";
   // Values for fields a record does not give, e.g. {"lang": "en"}.
   std::map<std::string, std::string> defaults;
   // Largest accepted line / file, in bytes; larger ones are reported and skipped.

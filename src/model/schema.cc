@@ -293,6 +293,7 @@ InputOptions Schema::input_options() const {
     if (f.required) options.required_fields.push_back(f.name);
   }
   if (auto* lang = find_role(FieldRole::Language)) options.defaults[lang->name] = default_language;
+  if (auto* body = find_role(FieldRole::Body)) options.body_field = body->name;
   return options;
 }
 

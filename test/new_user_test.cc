@@ -1,0 +1,92 @@
+// What a new user runs into (issue 11): inputs of every kind, messages, plurals and
+// the command line, each checked through the real programs.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace polsearch::testing {
+namespace {
+
+CommandResult index_files(const std::string& db, std::vector<std::string> inputs,
+                          std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv{indexer_path(), "--db", db};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.insert(argv.end(), inputs.begin(), inputs.end());
+  return run_command(argv);
+}
+
+CommandResult index_stdin(const std::string& db, const std::string& lines) {
+  return run_command({indexer_path(), "--db", db, "-"}, lines);
+}
+
+// ---- 5a: a title without text ----
+
+TEST(NewUserInputs, RecordWithTitleAndEmptyTextIsIndexedAndFoundByItsTitle) {
+  TempDir dir;
+  std::string db = dir.str() + "/db";
+  auto r = index_stdin(db,
+                       R"({"id":"t1","title":"Extraction of Roots by Repeated Subtractions","text":""})"
+                       "\n"
+                       R"({"id":"t2","title":"Only a title here"})"
+                       "\n");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.err.find("2 statements added"), std::string::npos) << r.err;
+  auto found = search(db, "subtractions");
+  ASSERT_EQ(found.hits.size(), 1u) << found.raw.out << found.raw.err;
+  EXPECT_EQ(found.hits[0]["doc_id"], "t1");
+  EXPECT_EQ(found.hits[0]["text"], "Extraction of Roots by Repeated Subtractions");
+}
+
+TEST(NewUserInputs, RecordWithNeitherTitleNorTextIsStillAnError) {
+  TempDir dir;
+  auto r = index_stdin(dir.str() + "/db", R"({"id":"t1","text":"  "})" "\n");
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("<stdin>:1: error: record has an empty \"text\""), std::string::npos)
+      << r.err;
+}
+
+TEST(NewUserInputs, CacmIndexesAsIsWithTheBeirSchema) {
+  REQUIRE_SHARED("eval/cacm/corpus.jsonl.gz");
+  TempDir dir;
+  auto r = index_files(dir.str() + "/db", {(shared_dir() / "eval/cacm/corpus.jsonl.gz").string()},
+                       {"--schema", std::string(POLSEARCH_SOURCE_DIR) + "/schema/beir.toml"});
+  EXPECT_EQ(r.exit_status, 0) << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("3204 statements added, 0 replaced, 0 skipped"), std::string::npos)
+      << r.err.substr(0, 2000);
+}
+
+// ---- 5c: files of other types ----
+
+TEST(NewUserInputs, FolderFilesOfOtherTypesAreCountedAndNamed) {
+  TempDir dir;
+  std::filesystem::create_directory(dir.path() / "in");
+  write_file(dir.path() / "in/a.html", "<html><body>tags</body></html>\n");
+  write_file(dir.path() / "in/b.pdf", "%PDF-1.4\n");
+  write_file(dir.path() / "in/c.md", "# A title\n\nSome text to index.\n");
+  auto r = index_files(dir.str() + "/db", {dir.str() + "/in"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.err.find("1 statement added"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 files of other types skipped"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("in/a.html, " + dir.str() + "/in/b.pdf"), std::string::npos) << r.err;
+}
+
+TEST(NewUserInputs, UnsupportedFileNamedDirectlyIsRefusedWithStatus2) {
+  TempDir dir;
+  write_file(dir.path() / "a.html", "<html><body>tags</body></html>\n");
+  std::string db = dir.str() + "/db";
+  auto r = index_files(db, {dir.str() + "/a.html"});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("a.html: unsupported file type '.html'"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(db)) << "refused before the database is created";
+}
+
+TEST(NewUserInputs, FileWithoutExtensionNamedDirectlyIsPlainText) {
+  TempDir dir;
+  write_file(dir.path() / "NOTES", "Notes\n\nA plain text file without an extension.\n");
+  auto r = index_files(dir.str() + "/db", {dir.str() + "/NOTES"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(search(dir.str() + "/db", "extension").hits.size(), 1u);
+}
+
+}  // namespace
+}  // namespace polsearch::testing
