@@ -88,5 +88,83 @@ TEST(NewUserInputs, FileWithoutExtensionNamedDirectlyIsPlainText) {
   EXPECT_EQ(search(dir.str() + "/db", "extension").hits.size(), 1u);
 }
 
+
+// ---- 5b: a number where a string is expected ----
+
+TEST(NewUserInputs, NumberAsSpeakerIsIndexedAsTextWithAWarning) {
+  TempDir dir;
+  std::string db = dir.str() + "/db";
+  auto r = index_stdin(db, R"({"id":"n1","speaker":42,"date":2022,"text":"Some words."})" "\n");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.err.find("<stdin>:1: warning: field \"speaker\" is a number (42), not a string; "
+                       "indexed as the text \"42\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("\"date\" is a number"), std::string::npos) << "a year is expected";
+  EXPECT_NE(r.err.find("1 warning;"), std::string::npos) << r.err;
+  auto found = search(db, "words");
+  ASSERT_EQ(found.hits.size(), 1u);
+  EXPECT_EQ(found.hits[0]["speaker"], "42");
+  EXPECT_EQ(found.hits[0]["date"], "2022");
+}
+
+// ---- 5d: dates as people write them; codes folded as filters fold them ----
+
+std::string indexed_date(const std::string& written) {
+  TempDir dir;
+  std::string db = dir.str() + "/db";
+  write_file(dir.path() / "s.md", "---\ndate: " + written +
+                                      "\ncountry: fr\n---\n# Title\n\nSome words here.\n");
+  auto r = index_files(db, {dir.str() + "/s.md"});
+  if (r.exit_status != 0) return "exit " + std::to_string(r.exit_status) + ": " + r.err;
+  auto found = search(db, "words");
+  if (found.hits.size() != 1) return "no hit: " + found.raw.out + found.raw.err;
+  const auto& date = found.hits[0]["date"];
+  return date.is_null() ? "(none)" : date.get<std::string>();
+}
+
+TEST(NewUserInputs, FrontMatterDatesInCommonFormsAreIndexedAsIso) {
+  EXPECT_EQ(indexed_date("2023-06-14"), "2023-06-14");
+  EXPECT_EQ(indexed_date("14 June 2023"), "2023-06-14");
+  EXPECT_EQ(indexed_date("June 14, 2023"), "2023-06-14");
+  EXPECT_EQ(indexed_date("14.06.2023"), "2023-06-14");
+  EXPECT_EQ(indexed_date("14 Jun 2023"), "2023-06-14");
+  EXPECT_EQ(indexed_date("June 2023"), "2023-06");
+  EXPECT_EQ(indexed_date("2023"), "2023");
+}
+
+TEST(NewUserInputs, DateNotUnderstoodIsWarnedAndNeverShown) {
+  EXPECT_EQ(indexed_date("31 June 2023"), "(none)");
+  EXPECT_EQ(indexed_date("sometime in 2023"), "(none)");
+  TempDir dir;
+  write_file(dir.path() / "s.md", "---\ndate: the ides of March\n---\n# T\n\nSome words.\n");
+  auto r = index_files(dir.str() + "/db", {dir.str() + "/s.md"});
+  EXPECT_NE(r.err.find("warning: date 'the ides of March' is not a date"), std::string::npos)
+      << r.err;
+  auto shown = run_command({searcher_path(), "--db", dir.str() + "/db", "words"});
+  EXPECT_EQ(shown.out.find("ides"), std::string::npos) << shown.out;
+}
+
+TEST(NewUserInputs, DateFilterFindsAWrittenOutDate) {
+  TempDir dir;
+  std::string db = dir.str() + "/db";
+  write_file(dir.path() / "s.md", "---\ndate: 14 June 2023\n---\n# T\n\nSome words.\n");
+  ASSERT_EQ(index_files(db, {dir.str() + "/s.md"}).exit_status, 0);
+  EXPECT_EQ(search(db, "words date:2023-06").hits.size(), 1u);
+  EXPECT_EQ(search(db, "words date:..2022").hits.size(), 0u);
+}
+
+TEST(NewUserInputs, LowerCaseCountryIsStoredFacetedAndShownAsTheFilterFoldsIt) {
+  TempDir dir;
+  std::string db = dir.str() + "/db";
+  write_file(dir.path() / "s.md", "---\ncountry: fr\n---\n# T\n\nSome words.\n");
+  ASSERT_EQ(index_files(db, {dir.str() + "/s.md"}).exit_status, 0);
+  auto found = search(db, "words country:fr", {"--facets"});
+  ASSERT_EQ(found.hits.size(), 1u) << found.raw.out;
+  EXPECT_EQ(found.hits[0]["country"], "FR");
+  auto text = run_command({searcher_path(), "--db", db, "--facets", "words"});
+  EXPECT_NE(text.out.find("facet country (1 passage):  FR 1"), std::string::npos) << text.out;
+}
+
 }  // namespace
 }  // namespace polsearch::testing

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "database.h"
+#include "schema_diff.h"
 #include "terms.h"
 
 namespace polsearch {
@@ -166,6 +167,7 @@ void DocumentBuilder::add_record_fields(Xapian::Document& doc, const Statement& 
 
 StatementDocuments DocumentBuilder::build(const Statement& statement) {
   StatementDocuments out;
+  out.warnings = statement.warnings;
   const FieldSpec& id_field = schema_.role(FieldRole::Id);
   const FieldSpec& body_field = schema_.role(FieldRole::Body);
   out.id = trim(statement.value(id_field.name));
@@ -285,7 +287,8 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
     schema_ = schema_of(db_, path);
     if (schema_override && schema_override->toml != schema_.toml)
       throw DatabaseError(path + ": database was built with a different schema ('" + schema_.name +
-                          "'); index into a new database to change the schema");
+                          "'; " + describe_schema_difference(schema_, *schema_override) +
+                          "); index into a new database to change the schema");
   }
   builder_ = new DocumentBuilder(schema_);
 }

@@ -16,6 +16,9 @@
 #include <string_view>
 #include <utility>
 
+#include "date_forms.h"
+#include "markdown_text.h"
+
 namespace polsearch {
 namespace {
 
@@ -288,6 +291,7 @@ class RecordSax : public nlohmann::json_sax<json> {
       return false;
     }
     if (depth_ == 1 && field_) {
+      if (value && is_number_or_boolean(type)) warn_if_not_a_number_field(type, *value);
       if (value && !value->empty())
         statement.fields[*field_] = std::move(*value);
       else if (value && !statement.fields.count(*field_))
@@ -295,6 +299,17 @@ class RecordSax : public nlohmann::json_sax<json> {
       field_ = nullptr;
     }
     return true;
+  }
+
+  static bool is_number_or_boolean(std::string_view type) {
+    return type == "a number" || type == "a boolean";
+  }
+
+  void warn_if_not_a_number_field(const char* type, const std::string& value) {
+    const auto& expected = options_.number_fields;
+    if (std::find(expected.begin(), expected.end(), *field_) != expected.end()) return;
+    statement.warnings.push_back("field \"" + key_ + "\" is " + type + " (" + value +
+                                 "), not a string; indexed as the text \"" + value + "\"");
   }
 
   bool open(const char* type) {
@@ -642,12 +657,37 @@ class Reader {
     return true;
   }
 
+  // A date is stored in ISO form, or not at all: a date that cannot be indexed is
+  // never shown either.
+  void normalise_date_field(Statement& statement) const {
+    auto it = statement.fields.find(options_.date_field);
+    if (it == statement.fields.end()) return;
+    if (auto iso = iso_date(it->second)) {
+      it->second = *iso;
+      return;
+    }
+    statement.warnings.push_back("date '" + it->second +
+                                 "' is not a date (2023-06-14, 14 June 2023, June 14, 2023 or "
+                                 "14.06.2023); indexed without a date");
+    statement.fields.erase(it);
+  }
+
+  void fold_upper_case_fields(Statement& statement) const {
+    for (const std::string& field : options_.upper_case_fields) {
+      auto it = statement.fields.find(field);
+      if (it == statement.fields.end()) continue;
+      for (char& c : it->second) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+
   // Applies defaults, checks required fields and hands the record over.
   void deliver(Statement&& statement, const SourceLocation& where,
                std::set<std::string> empty_fields) {
     for (const auto& [field, value] : options_.defaults)
       if (!value.empty()) statement.fields.emplace(field, value);
     if (use_title_as_missing_body(statement)) empty_fields.erase(options_.body_field);
+    normalise_date_field(statement);
+    fold_upper_case_fields(statement);
     for (const std::string& field : options_.required_fields) {
       const std::string* value = statement.get(field);
       if (!value) {
@@ -720,12 +760,15 @@ class Reader {
       error(where, body > 0 ? "file has no text after its front matter" : "file has no text");
       return;
     }
+    bool markdown = ends_with_ci(path, ".md") || ends_with_ci(path, ".markdown");
     if (!statement.get("title")) {
       std::string title = clip_title(find_title(data));
+      if (markdown) title = markdown_to_text(title);
       if (!title.empty()) statement.fields["title"] = std::move(title);
     }
     if (!statement.get("id")) statement.fields["id"] = id;
-    statement.fields["text"] = std::move(data);
+    // Passages show (and offsets count) the text as read, without Markdown syntax.
+    statement.fields["text"] = markdown ? markdown_to_text(data) : std::move(data);
     deliver(std::move(statement), where, {});
   }
 

@@ -5,6 +5,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "plural.h"
+
 namespace polsearch {
 
 uint64_t code_point_offset(std::string_view text, size_t byte_offset) {
@@ -153,7 +155,8 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     }
     if (line.size() > 3) out << line << '\n';
     out << "   " << hit.doc_id << " #" << hit.passage;
-    if (hit.collapsed) out << " (+" << hit.collapsed << " more passages from this statement)";
+    if (hit.collapsed)
+      out << " (+" << counted(hit.collapsed, "more passage") << " from this statement)";
     out << '\n';
     // Context passages sit around the hit, indented further and numbered.
     auto print_context = [&](const std::vector<ContextPassage>& passages) {
@@ -204,7 +207,7 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
   for (auto& note : result.notes) out << "note: " << note << '\n';
   if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << '\n';
   for (auto& facet : result.facets) {
-    out << "facet " << facet.field << " (" << facet.total << " passages):";
+    out << "facet " << facet.field << " (" << counted(facet.total, "passage") << "):";
     for (auto& [value, count] : facet.counts) out << "  " << value << ' ' << count;
     out << '\n';
   }
