@@ -166,5 +166,79 @@ TEST(NewUserInputs, LowerCaseCountryIsStoredFacetedAndShownAsTheFilterFoldsIt) {
   EXPECT_NE(text.out.find("facet country (1 passage):  FR 1"), std::string::npos) << text.out;
 }
 
+// ---- 6: messages and the command line ----
+
+const std::string kSamples = std::string(POLSEARCH_SOURCE_DIR) + "/samples/statements";
+
+class SampleDb : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    auto r = index_files(db(), {kSamples});
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static std::string db() { return dir_->str() + "/db"; }
+  static TempDir* dir_;
+};
+TempDir* SampleDb::dir_ = nullptr;
+
+TEST_F(SampleDb, DashedQueryWordGetsAHintToUseDoubleDash) {
+  auto r = run_command({searcher_path(), "--db", db(), "-backstop"});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("a query starting with '-' must follow '--': searcher --db DIR -- "
+                       "-backstop"),
+            std::string::npos)
+      << r.err;
+  auto after_dashes = run_command({searcher_path(), "--db", db(), "--", "-backstop", "patrols"});
+  EXPECT_EQ(after_dashes.exit_status, 0) << after_dashes.err;
+  auto unknown_long = run_command({searcher_path(), "--db", db(), "--no-such-option", "x"});
+  EXPECT_EQ(unknown_long.err.find("must follow '--'"), std::string::npos) << unknown_long.err;
+}
+
+TEST(NewUserMessages, HelpNamesTheProgram) {
+  EXPECT_NE(run_command({searcher_path(), "--help"}).out.find("Usage: searcher "),
+            std::string::npos);
+  EXPECT_NE(run_command({indexer_path(), "--help"}).out.find("Usage: indexer "),
+            std::string::npos);
+}
+
+TEST_F(SampleDb, CountsOfOneAreSingular) {
+  // "Israel": two passages of the seed statement, one shown.
+  auto one = run_command({searcher_path(), "--db", db(), "--per-doc", "1", "Israel"});
+  EXPECT_NE(one.out.find("(+1 more passage from this statement)"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("1 passage shown"), std::string::npos) << one.out;
+  auto index_one = index_files(dir_->str() + "/one",
+                               {kSamples + "/north-atlantic-treaty-article-5.md"});
+  EXPECT_NE(index_one.err.find("indexer: 1 statement added, 0 replaced, 0 skipped; 2 passages; "
+                               "0 errors, 0 warnings;"),
+            std::string::npos)
+      << index_one.err;
+}
+
+TEST_F(SampleDb, BatchModeExitsOneWhenAQueryCannotBeRun) {
+  auto r = run_command({searcher_path(), "--db", db(), "--queries", "-", "--query-syntax", "full"},
+                       "q1\tbackstop\nq2\t\"unclosed\n");
+  EXPECT_EQ(r.exit_status, 1) << r.err;
+  EXPECT_NE(r.out.find("# query q1: backstop"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("query q2"), std::string::npos) << r.err;
+}
+
+TEST(NewUserMessages, SchemaMismatchSaysWhatDiffers) {
+  TempDir dir;
+  std::string db = dir.str() + "/db";
+  ASSERT_EQ(index_files(db, {kSamples}).exit_status, 0);
+  std::string schema = read_file(std::string(POLSEARCH_SOURCE_DIR) + "/schema/policy.toml");
+  schema += "\n[[field]]\nname = \"committee\"\nfilter = \"XCOM\"\nstored = true\n";
+  size_t k1 = schema.find("k1 = 1.2");
+  ASSERT_NE(k1, std::string::npos);
+  schema.replace(k1, 8, "k1 = 0.9");
+  write_file(dir.path() / "custom.toml", schema);
+  auto r = index_files(db, {kSamples}, {"--schema", dir.str() + "/custom.toml"});
+  EXPECT_EQ(r.exit_status, 3);
+  EXPECT_NE(r.err.find("field 'committee' added"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[ranking] changed (k1 1.2 -> 0.9)"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace polsearch::testing
