@@ -39,9 +39,9 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 all indexed; 1 finished, but some records or files were skipped\n"
       "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
-      "schema error, or an input file of an unsupported type (.html, .pdf, ...); 3 database error (cannot open or create, locked, other schema, too\n"
-      "new); 4 failed during indexing (the database keeps its last commit); 5 --check found\n"
-      "problems.");
+      "schema error, or an input file of an unsupported type (.html, .pdf, ...); 3 database\n"
+      "error (cannot open or create, locked, other schema, too new); 4 failed during\n"
+      "indexing (the database keeps its last commit); 5 --check found problems.");
   std::string db_path, schema_path, progress = "auto";
   std::vector<std::string> inputs, deletes;
   double commit_mb = 2;

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_hints.h"
 #include "exit_status.h"
 #include "output.h"
 #include "query_file.h"
@@ -95,7 +96,7 @@ struct RankingFlags {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Search a polsearch database: ranked, highlighted passages"};
+  CLI::App app{"Search a polsearch database: ranked, highlighted passages", "searcher"};
   app.footer(
       "Query syntax: words (ranked; passages with all words first), \"a phrase\", \"word\" (that\n"
       "exact form), +required, -excluded, AND, OR, NOT, ( ), a NEAR/5 b, word*, and field\n"
@@ -235,6 +236,10 @@ int main(int argc, char** argv) {
     ranking.apply(probe);  // reports a malformed --proximity / --prf as a usage error
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
+    std::string hint = polsearch::dashed_query_hint(
+        std::vector<std::string>(argv + 1, argv + argc),
+        [&](const std::string& arg) { return app.get_option_no_throw(arg) != nullptr; });
+    if (code != 0 && !hint.empty()) std::cerr << "searcher: " << hint << '\n';
     return code == 0 ? 0 : polsearch::kExitUsage;
   }
   if (per_doc_opt->count()) options.per_doc = per_doc;

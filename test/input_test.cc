@@ -241,8 +241,9 @@ TEST(ReadJsonLines, FieldTypes) {
   EXPECT_EQ(w3.value("speaker"), "Unknown");  // null is absent: the default applies
   EXPECT_EQ(w3.get("extra"), nullptr);        // unmapped keys are ignored, nested or not
   ASSERT_EQ(w3.warnings.size(), 1u);  // a year as a number in "date" is expected: no warning
-  EXPECT_EQ(w3.warnings[0], "field \"lang\" is a boolean (true), not a string; indexed as the "
-                            "text \"true\"");
+  EXPECT_EQ(w3.warnings[0],
+            "field \"lang\" is a boolean (true), not a string; indexed as the "
+            "text \"true\"");
   // 1.50 keeps its JSON text, which is no date: dropped with a warning, never shown.
   const Statement& numeric_id = r.records[1].statement;
   EXPECT_EQ(numeric_id.get("date"), nullptr);
@@ -464,7 +465,8 @@ TEST(ReadText, FolderWalk) {
   EXPECT_EQ(a.value("speaker"), "Volodymyr Zelenskyy");
   EXPECT_EQ(a.value("country"), "UKR");
   // Markdown: the heading's markers are syntax, not text.
-  EXPECT_EQ(a.value("text"), "Intro line before the heading.\n\nThe ## Heading\n\nBody text here.\n");
+  EXPECT_EQ(a.value("text"),
+            "Intro line before the heading.\n\nThe ## Heading\n\nBody text here.\n");
   const Statement& b = r.records[1].statement;
   EXPECT_EQ(b.value("title"), "First line is the title");
   EXPECT_EQ(b.value("text"), "First line is the title\n\nSecond paragraph.\nThird line.\n");

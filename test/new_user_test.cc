@@ -24,11 +24,11 @@ CommandResult index_stdin(const std::string& db, const std::string& lines) {
 TEST(NewUserInputs, RecordWithTitleAndEmptyTextIsIndexedAndFoundByItsTitle) {
   TempDir dir;
   std::string db = dir.str() + "/db";
-  auto r = index_stdin(db,
-                       R"({"id":"t1","title":"Extraction of Roots by Repeated Subtractions","text":""})"
-                       "\n"
-                       R"({"id":"t2","title":"Only a title here"})"
-                       "\n");
+  auto r = index_stdin(
+      db, R"({"id":"t1","title":"Extraction of Roots by Repeated Subtractions","text":""})"
+          "\n"
+          R"({"id":"t2","title":"Only a title here"})"
+          "\n");
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.err.find("2 statements added"), std::string::npos) << r.err;
   auto found = search(db, "subtractions");
@@ -39,7 +39,8 @@ TEST(NewUserInputs, RecordWithTitleAndEmptyTextIsIndexedAndFoundByItsTitle) {
 
 TEST(NewUserInputs, RecordWithNeitherTitleNorTextIsStillAnError) {
   TempDir dir;
-  auto r = index_stdin(dir.str() + "/db", R"({"id":"t1","text":"  "})" "\n");
+  auto r = index_stdin(dir.str() + "/db", R"({"id":"t1","text":"  "})"
+                                          "\n");
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_NE(r.err.find("<stdin>:1: error: record has an empty \"text\""), std::string::npos)
       << r.err;
@@ -88,13 +89,13 @@ TEST(NewUserInputs, FileWithoutExtensionNamedDirectlyIsPlainText) {
   EXPECT_EQ(search(dir.str() + "/db", "extension").hits.size(), 1u);
 }
 
-
 // ---- 5b: a number where a string is expected ----
 
 TEST(NewUserInputs, NumberAsSpeakerIsIndexedAsTextWithAWarning) {
   TempDir dir;
   std::string db = dir.str() + "/db";
-  auto r = index_stdin(db, R"({"id":"n1","speaker":42,"date":2022,"text":"Some words."})" "\n");
+  auto r = index_stdin(db, R"({"id":"n1","speaker":42,"date":2022,"text":"Some words."})"
+                           "\n");
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.err.find("<stdin>:1: warning: field \"speaker\" is a number (42), not a string; "
                        "indexed as the text \"42\""),
@@ -113,8 +114,8 @@ TEST(NewUserInputs, NumberAsSpeakerIsIndexedAsTextWithAWarning) {
 std::string indexed_date(const std::string& written) {
   TempDir dir;
   std::string db = dir.str() + "/db";
-  write_file(dir.path() / "s.md", "---\ndate: " + written +
-                                      "\ncountry: fr\n---\n# Title\n\nSome words here.\n");
+  write_file(dir.path() / "s.md",
+             "---\ndate: " + written + "\ncountry: fr\n---\n# Title\n\nSome words here.\n");
   auto r = index_files(db, {dir.str() + "/s.md"});
   if (r.exit_status != 0) return "exit " + std::to_string(r.exit_status) + ": " + r.err;
   auto found = search(db, "words");
@@ -199,8 +200,7 @@ TEST_F(SampleDb, DashedQueryWordGetsAHintToUseDoubleDash) {
 TEST(NewUserMessages, HelpNamesTheProgram) {
   EXPECT_NE(run_command({searcher_path(), "--help"}).out.find("Usage: searcher "),
             std::string::npos);
-  EXPECT_NE(run_command({indexer_path(), "--help"}).out.find("Usage: indexer "),
-            std::string::npos);
+  EXPECT_NE(run_command({indexer_path(), "--help"}).out.find("Usage: indexer "), std::string::npos);
 }
 
 TEST_F(SampleDb, CountsOfOneAreSingular) {
@@ -208,8 +208,8 @@ TEST_F(SampleDb, CountsOfOneAreSingular) {
   auto one = run_command({searcher_path(), "--db", db(), "--per-doc", "1", "Israel"});
   EXPECT_NE(one.out.find("(+1 more passage from this statement)"), std::string::npos) << one.out;
   EXPECT_NE(one.out.find("1 passage shown"), std::string::npos) << one.out;
-  auto index_one = index_files(dir_->str() + "/one",
-                               {kSamples + "/north-atlantic-treaty-article-5.md"});
+  auto index_one =
+      index_files(dir_->str() + "/one", {kSamples + "/north-atlantic-treaty-article-5.md"});
   EXPECT_NE(index_one.err.find("indexer: 1 statement added, 0 replaced, 0 skipped; 2 passages; "
                                "0 errors, 0 warnings;"),
             std::string::npos)

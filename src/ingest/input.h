@@ -56,11 +56,12 @@ std::string unsupported_input(const std::string& path);
 // *.markdown (one statement per file). Folders are walked recursively in sorted
 // order, taking only those extensions (other files are reported to on_skipped_file;
 // hidden files and folders are skipped silently). A file given explicitly without
-// an extension is read as plain text; one with another extension is read as
-// nothing (callers refuse it first: unsupported_input). A text/Markdown statement's id is its path relative to the
-// folder given on the command line (or its file name when the file itself was
-// given), its title is its first heading or first non-empty line, and its text is
-// the whole file minus an optional front matter block (see below).
+// an extension is read as plain text; one with another extension is reported as an
+// error (callers refuse it first: unsupported_input). A text/Markdown statement's id
+// is its path relative to the folder given on the command line (or its file name when
+// the file itself was given), its title is its first heading or first non-empty line,
+// and its text is the whole file minus an optional front matter block (see below),
+// for Markdown without its syntax (markdown_to_text).
 //
 // Front matter: a .md or .txt file may start with a block
 //   ---

@@ -71,8 +71,8 @@ class InlineStripper {
     if (c == '_' && i > 0 && is_word_char(s[i - 1])) return 0;
     std::string_view delimiter = s.substr(i, run);
     size_t limit = std::min(s.size(), inner + kMaxSpan);
-    for (size_t close = s.find(delimiter, inner + 1); close != std::string_view::npos && close < limit;
-         close = s.find(delimiter, close + 1)) {
+    for (size_t close = s.find(delimiter, inner + 1);
+         close != std::string_view::npos && close < limit; close = s.find(delimiter, close + 1)) {
       size_t after = close + run;
       if (is_blank(s[close - 1]) || (after < s.size() && s[after] == c)) continue;
       if (c == '_' && after < s.size() && is_word_char(s[after])) continue;

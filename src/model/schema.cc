@@ -292,8 +292,10 @@ InputOptions Schema::input_options() const {
   options.upper_case_fields.clear();
   options.date_field = find_role(FieldRole::Date) ? find_role(FieldRole::Date)->name : "";
   for (auto& f : fields) {
-    if (f.is_filter() && f.filter_case == ValueCase::Upper) options.upper_case_fields.push_back(f.name);
-    if (f.role == FieldRole::Id || f.role == FieldRole::Date) options.number_fields.push_back(f.name);
+    if (f.is_filter() && f.filter_case == ValueCase::Upper)
+      options.upper_case_fields.push_back(f.name);
+    if (f.role == FieldRole::Id || f.role == FieldRole::Date)
+      options.number_fields.push_back(f.name);
     options.json_keys[f.json_key] = f.name;
     if (f.required) options.required_fields.push_back(f.name);
   }
