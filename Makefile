@@ -1,8 +1,9 @@
 # Two-command front end (see README.md):
 #   make demo   install missing packages, build, index samples/, run the sample queries
-#   make test   install missing packages, build, run every test
-# Other targets: deps, build, sanitize (ASan + UBSan build running the whole suite),
-# fuzz (libFuzzer targets, FUZZ_SECONDS each), bench, format, clean.
+#   make test   install missing packages, build everything, run every test, list skips
+# Other targets: deps, build, install (PREFIX, DESTDIR), readme (regenerate the example
+# outputs in README.md and docs/GUIDE.md), sanitize (ASan + UBSan build running the
+# whole suite), fuzz (libFuzzer targets, FUZZ_SECONDS each), bench, format, clean.
 
 # Every Debian package the build, tests and benchmarks need. `deps` installs the
 # missing ones, so a fresh Debian 12 machine needs nothing else.
@@ -10,19 +11,22 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             libxapian-dev xapian-tools libicu-dev zlib1g-dev \
             libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
-            libsqlite3-dev sqlite3 xapian-omega clang-format jq
+            libsqlite3-dev sqlite3 xapian-omega clang-format jq python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD := build/release
 DEMO_DB := build/demo-db
+PREFIX ?= /usr/local
+# What `make demo` runs: the library and the two programs, no tests or benchmarks.
+PROGRAMS := indexer searcher
 
 # libFuzzer needs clang and its runtime; only `make fuzz` installs them.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser fuzz_schema fuzz_query_file
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test sanitize fuzz bench format clean
+.PHONY: all deps configure build programs demo test install readme sanitize fuzz bench format clean
 
 all: build
 
@@ -39,11 +43,16 @@ deps:
 	  echo "All required packages are installed."; \
 	fi
 
-build: deps
+configure: deps
 	cmake --preset release
+
+build: configure
 	cmake --build --preset release -j $(JOBS)
 
-demo: build
+programs: configure
+	cmake --build --preset release -j $(JOBS) --target $(PROGRAMS)
+
+demo: programs
 	rm -rf $(DEMO_DB)
 	$(BUILD)/indexer --db $(DEMO_DB) samples/statements
 	@grep -v '^#' samples/queries.txt | grep -v '^[[:space:]]*$$' | while IFS= read -r q; do \
@@ -51,8 +60,20 @@ demo: build
 	  $(BUILD)/searcher --db $(DEMO_DB) --limit 3 -- "$$q" || exit $$?; \
 	done
 
+# Runs every test, then lists the skipped ones with their reasons (from ctest's log),
+# whether the run passed or not; the status is ctest's.
 test: build
-	ctest --preset release -j $(JOBS)
+	@status=0; ctest --preset release -j $(JOBS) || status=$$?; \
+	tools/list-skipped-tests $(BUILD); exit $$status
+
+# Installs the programs, libpolsearch and the schema files under $(DESTDIR)$(PREFIX).
+install: programs
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Re-runs every `$ ` example of README.md and docs/GUIDE.md on the samples and writes
+# the real outputs back (the readme_examples test checks them).
+readme: programs
+	tools/doc-examples --update --bin $(BUILD) README.md docs/GUIDE.md
 
 # The asan test preset sets ASAN_OPTIONS new_delete_type_mismatch=0: libxapian's own
 # Database::check (behind `indexer --check`) deletes an object with the wrong size,

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <iostream>
 
 #include "backup.h"
@@ -12,6 +11,7 @@
 #include "crash_guard.h"
 #include "database.h"
 #include "exit_status.h"
+#include "index_summary.h"
 #include "indexer_cli.h"
 #include "indexing.h"
 #include "progress.h"
@@ -43,13 +43,7 @@ int index(const IndexerCommand& cmd, const polsearch::Schema* schema) {
   const auto& s = indexer.stats();
   double seconds =
       std::chrono::duration<double>(polsearch::ProgressLine::Clock::now() - started).count();
-  if (!cmd.quiet)
-    std::fprintf(stderr,
-                 "indexer: %llu statements added, %llu replaced, %llu skipped; %llu passages; "
-                 "%llu errors, %llu warnings; %.1f s\n",
-                 (unsigned long long)s.added, (unsigned long long)s.replaced,
-                 (unsigned long long)s.skipped, (unsigned long long)s.passages,
-                 (unsigned long long)s.errors, (unsigned long long)s.warnings, seconds);
+  if (!cmd.quiet) std::cerr << polsearch::index_summary(s, seconds);
   if (s.errors > 0 || s.skipped > 0) status = polsearch::kExitPartial;
   return status;
 }

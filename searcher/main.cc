@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli_hints.h"
 #include "crash_guard.h"
 #include "exit_status.h"
 #include "output.h"
@@ -96,6 +97,10 @@ int main(int argc, char** argv) {
     cli.parse(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const CLI::ParseError& e) {
     int code = cli.app().exit(e);
+    std::string hint = polsearch::dashed_query_hint(
+        std::vector<std::string>(argv + 1, argv + argc),
+        [&](const std::string& arg) { return cli.app().get_option_no_throw(arg) != nullptr; });
+    if (code != 0 && !hint.empty()) std::cerr << "searcher: " << hint << '\n';
     return code == 0 ? 0 : polsearch::kExitUsage;
   }
   const std::string& db_path = cli.command().db_path;

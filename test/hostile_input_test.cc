@@ -186,7 +186,7 @@ TEST_F(HostileInput, DuplicateIdKeepsTheLastVersionWithAWarning) {
   run_case({"duplicate ids",
             {kData + "/duplicate_ids.jsonl"},
             0,
-            {"duplicate_ids.jsonl:2: warning: id 'dup' was also read at", "1 statements added"},
+            {"duplicate_ids.jsonl:2: warning: id 'dup' was also read at", "1 statement added"},
             {"dup"},
             {}});
   Searcher searcher(db_.string());

@@ -240,7 +240,15 @@ TEST(ReadJsonLines, FieldTypes) {
   EXPECT_EQ(w3.value("lang"), "true");        // given, so no default
   EXPECT_EQ(w3.value("speaker"), "Unknown");  // null is absent: the default applies
   EXPECT_EQ(w3.get("extra"), nullptr);        // unmapped keys are ignored, nested or not
-  EXPECT_EQ(r.records[1].statement.value("date"), "1.50");  // numbers keep their JSON text
+  ASSERT_EQ(w3.warnings.size(), 1u);  // a year as a number in "date" is expected: no warning
+  EXPECT_EQ(w3.warnings[0],
+            "field \"lang\" is a boolean (true), not a string; indexed as the "
+            "text \"true\"");
+  // 1.50 keeps its JSON text, which is no date: dropped with a warning, never shown.
+  const Statement& numeric_id = r.records[1].statement;
+  EXPECT_EQ(numeric_id.get("date"), nullptr);
+  ASSERT_EQ(numeric_id.warnings.size(), 1u);
+  EXPECT_EQ(numeric_id.warnings[0].rfind("date '1.50' is not a date", 0), 0u);
   expect_errors(r, f,
                 {{1, {"field \"date\" must be a string, got an object"}},
                  {2, {"field \"title\" must be a string, got an array"}},
@@ -456,8 +464,9 @@ TEST(ReadText, FolderWalk) {
   EXPECT_EQ(a.value("title"), "The ## Heading");
   EXPECT_EQ(a.value("speaker"), "Volodymyr Zelenskyy");
   EXPECT_EQ(a.value("country"), "UKR");
+  // Markdown: the heading's markers are syntax, not text.
   EXPECT_EQ(a.value("text"),
-            "Intro line before the heading.\n\n# The ## Heading ##\n\nBody text here.\n");
+            "Intro line before the heading.\n\nThe ## Heading\n\nBody text here.\n");
   const Statement& b = r.records[1].statement;
   EXPECT_EQ(b.value("title"), "First line is the title");
   EXPECT_EQ(b.value("text"), "First line is the title\n\nSecond paragraph.\nThird line.\n");

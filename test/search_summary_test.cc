@@ -62,7 +62,7 @@ TEST_F(SearchSummary, CountsDoNotDependOnThePageShown) {
   EXPECT_EQ(r.summary["total"]["statements"], 1);
   EXPECT_EQ(r.summary["total"]["passages"], 7);
   auto text = run_command({searcher_path(), "--db", db(), "--limit", "1", "Zelenskyy troops"});
-  EXPECT_NE(text.out.find("7 passages match in 1 statement"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("matching: 7 passages in 1 statement"), std::string::npos) << text.out;
 }
 
 TEST_F(SearchSummary, MorePassagesFromThisStatementIsExact) {

@@ -21,6 +21,7 @@
 #include "backup.h"
 #include "database.h"
 #include "database_create.h"
+#include "schema_diff.h"
 #include "terms.h"
 
 namespace polsearch {
@@ -159,6 +160,7 @@ void DocumentBuilder::add_record_fields(Xapian::Document& doc, const Statement& 
 
 StatementDocuments DocumentBuilder::build(const Statement& statement) {
   StatementDocuments out;
+  out.warnings = statement.warnings;
   const FieldSpec& id_field = schema_.role(FieldRole::Id);
   const FieldSpec& body_field = schema_.role(FieldRole::Body);
   out.id = trim(statement.value(id_field.name));
@@ -281,7 +283,8 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
     schema_ = schema_of(db_, path);
     if (schema_override && schema_override->toml != schema_.toml)
       throw DatabaseError(path + ": database was built with a different schema ('" + schema_.name +
-                          "'); index into a new database to change the schema");
+                          "'; " + describe_schema_difference(schema_, *schema_override) +
+                          "); index into a new database to change the schema");
   }
   builder_ = std::make_unique<DocumentBuilder>(schema_);
 }
@@ -487,6 +490,9 @@ void Indexer::feed_shards(const std::vector<std::string>& inputs,
     if (!e.fatal_for_file) ++stats_.skipped;
     if (callbacks.on_error) callbacks.on_error(e.where, e.message);
   };
+  input_callbacks.on_skipped_file = [&](const std::string& f) {
+    stats_.files_skipped_by_type.push_back(f);
+  };
   input_callbacks.on_progress = [&](const InputProgress& p) {
     if (!callbacks.on_progress) return;
     IndexStats snapshot = stats_;
@@ -581,6 +587,9 @@ const IndexStats& Indexer::index(const std::vector<std::string>& inputs,
     ++stats_.errors;
     if (!e.fatal_for_file) ++stats_.skipped;  // a record or a one-statement file was dropped
     if (callbacks.on_error) callbacks.on_error(e.where, e.message);
+  };
+  input_callbacks.on_skipped_file = [&](const std::string& f) {
+    stats_.files_skipped_by_type.push_back(f);
   };
   input_callbacks.on_progress = [&](const InputProgress& p) {
     if (callbacks.on_progress) callbacks.on_progress(p, stats_);

@@ -85,7 +85,8 @@ struct IndexStats {
   uint64_t errors = 0;  // errors reported (bad records, unreadable files)
   uint64_t warnings = 0;
   uint64_t commits = 0;
-  uint64_t bytes = 0;  // statement text bytes indexed
+  uint64_t bytes = 0;                              // statement text bytes indexed
+  std::vector<std::string> files_skipped_by_type;  // in folders: .html, .pdf, ... (not errors)
 };
 
 struct IndexerOptions {

@@ -16,6 +16,9 @@
 #include <string_view>
 #include <utility>
 
+#include "date_forms.h"
+#include "markdown_text.h"
+
 namespace polsearch {
 namespace {
 
@@ -38,14 +41,22 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
   return true;
 }
 
-// What a file is, by name. In folders unknown extensions are skipped; a file named on
-// the command line with another extension is read as plain text.
+std::string_view extension_of(std::string_view name) {
+  size_t slash = name.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+  size_t dot = base.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view() : base.substr(dot);
+}
+
+// What a file is, by name. In folders other extensions are skipped (and counted); a
+// file named on the command line without any extension is read as plain text (one
+// with an unsupported extension is refused before reading, see unsupported_input).
 Kind kind_of(std::string_view name, bool named_explicitly) {
   if (ends_with_ci(name, ".gz")) return Kind::kGzipJsonLines;
   if (ends_with_ci(name, ".jsonl") || ends_with_ci(name, ".json")) return Kind::kJsonLines;
   if (ends_with_ci(name, ".txt") || ends_with_ci(name, ".md") || ends_with_ci(name, ".markdown"))
     return Kind::kText;
-  return named_explicitly ? Kind::kText : Kind::kNone;
+  return named_explicitly && extension_of(name).empty() ? Kind::kText : Kind::kNone;
 }
 
 std::string join_path(const std::string& dir, const std::string& name) {
@@ -280,6 +291,7 @@ class RecordSax : public nlohmann::json_sax<json> {
       return false;
     }
     if (depth_ == 1 && field_) {
+      if (value && is_number_or_boolean(type)) warn_if_not_a_number_field(type, *value);
       if (value && !value->empty())
         statement.fields[*field_] = std::move(*value);
       else if (value && !statement.fields.count(*field_))
@@ -287,6 +299,17 @@ class RecordSax : public nlohmann::json_sax<json> {
       field_ = nullptr;
     }
     return true;
+  }
+
+  static bool is_number_or_boolean(std::string_view type) {
+    return type == "a number" || type == "a boolean";
+  }
+
+  void warn_if_not_a_number_field(const char* type, const std::string& value) {
+    const auto& expected = options_.number_fields;
+    if (std::find(expected.begin(), expected.end(), *field_) != expected.end()) return;
+    statement.warnings.push_back("field \"" + key_ + "\" is " + type + " (" + value +
+                                 "), not a string; indexed as the text \"" + value + "\"");
   }
 
   bool open(const char* type) {
@@ -427,10 +450,10 @@ std::string clip_title(std::string title) {
 // Walks a folder in sorted order, skipping hidden entries and (by `wanted`) files of
 // other kinds. Symbolic links are followed; a link back to an enclosing folder is
 // reported instead of looping.
-template <typename OnFile, typename OnError>
+template <typename OnFile, typename OnSkipped, typename OnError>
 void walk_folder(const std::string& dir, const std::string& rel,
                  std::vector<std::pair<dev_t, ino_t>>& open_dirs, OnFile on_file,
-                 OnError on_error) {
+                 OnSkipped on_skipped, OnError on_error) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     on_error(dir, "cannot read folder: " + errno_text(errno));
@@ -466,9 +489,11 @@ void walk_folder(const std::string& dir, const std::string& rel,
       continue;
     }
     if (S_ISDIR(st.st_mode))
-      walk_folder(path, child_rel, open_dirs, on_file, on_error);
+      walk_folder(path, child_rel, open_dirs, on_file, on_skipped, on_error);
     else if (wanted && S_ISREG(st.st_mode))
       on_file(path, child_rel, static_cast<uint64_t>(st.st_size));
+    else if (S_ISREG(st.st_mode))
+      on_skipped(path);
   }
   open_dirs.pop_back();
 }
@@ -499,6 +524,9 @@ class Reader {
           [&](const std::string& path, const std::string& rel, uint64_t) {
             read_file(path, rel, false);
           },
+          [&](const std::string& path) {
+            if (callbacks_.on_skipped_file) callbacks_.on_skipped_file(path);
+          },
           [&](const std::string& path, const std::string& message) {
             error({path, 0}, message, true);
           });
@@ -528,6 +556,10 @@ class Reader {
 
   void read_file(const std::string& path, const std::string& id, bool named_explicitly) {
     Kind kind = kind_of(path, named_explicitly);
+    if (kind == Kind::kNone) {
+      error({path, 0}, unsupported_input(path), true);
+      return;
+    }
     Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (fd.fd < 0) {
       error({path, 0}, "cannot read: " + errno_text(errno), true);
@@ -616,11 +648,46 @@ class Reader {
     deliver(std::move(sax.statement), where, sax.empty_fields);
   }
 
+  // A title without a text is a statement whose only text is its title.
+  bool use_title_as_missing_body(Statement& statement) const {
+    const std::string* body = statement.get(options_.body_field);
+    const std::string* title = statement.get(options_.title_field);
+    if ((body && !all_space(*body)) || !title || all_space(*title)) return false;
+    statement.fields[options_.body_field] = *title;
+    return true;
+  }
+
+  // A date is stored in ISO form, or not at all: a date that cannot be indexed is
+  // never shown either.
+  void normalise_date_field(Statement& statement) const {
+    auto it = statement.fields.find(options_.date_field);
+    if (it == statement.fields.end()) return;
+    if (auto iso = iso_date(it->second)) {
+      it->second = *iso;
+      return;
+    }
+    statement.warnings.push_back("date '" + it->second +
+                                 "' is not a date (2023-06-14, 14 June 2023, June 14, 2023 or "
+                                 "14.06.2023); indexed without a date");
+    statement.fields.erase(it);
+  }
+
+  void fold_upper_case_fields(Statement& statement) const {
+    for (const std::string& field : options_.upper_case_fields) {
+      auto it = statement.fields.find(field);
+      if (it == statement.fields.end()) continue;
+      for (char& c : it->second) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+
   // Applies defaults, checks required fields and hands the record over.
   void deliver(Statement&& statement, const SourceLocation& where,
-               const std::set<std::string>& empty_fields) {
+               std::set<std::string> empty_fields) {
     for (const auto& [field, value] : options_.defaults)
       if (!value.empty()) statement.fields.emplace(field, value);
+    if (use_title_as_missing_body(statement)) empty_fields.erase(options_.body_field);
+    normalise_date_field(statement);
+    fold_upper_case_fields(statement);
     for (const std::string& field : options_.required_fields) {
       const std::string* value = statement.get(field);
       if (!value) {
@@ -693,12 +760,15 @@ class Reader {
       error(where, body > 0 ? "file has no text after its front matter" : "file has no text");
       return;
     }
+    bool markdown = ends_with_ci(path, ".md") || ends_with_ci(path, ".markdown");
     if (!statement.get("title")) {
       std::string title = clip_title(find_title(data));
+      if (markdown) title = markdown_to_text(title);
       if (!title.empty()) statement.fields["title"] = std::move(title);
     }
     if (!statement.get("id")) statement.fields["id"] = id;
-    statement.fields["text"] = std::move(data);
+    // Passages show (and offsets count) the text as read, without Markdown syntax.
+    statement.fields["text"] = markdown ? markdown_to_text(data) : std::move(data);
     deliver(std::move(statement), where, {});
   }
 
@@ -733,6 +803,15 @@ uint64_t read_inputs(const std::vector<std::string>& inputs, const InputOptions&
   return reader.errors();
 }
 
+std::string unsupported_input(const std::string& path) {
+  struct stat st;
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return {};
+  if (kind_of(path, true) != Kind::kNone) return {};
+  return "unsupported file type '" + std::string(extension_of(path)) + "': the indexer reads " +
+         std::string(kSupportedTypes) +
+         " (HTML, PDF and office documents: convert them to text or Markdown first)";
+}
+
 uint64_t total_input_bytes(const std::vector<std::string>& inputs) {
   uint64_t total = 0;
   for (const std::string& input : inputs) {
@@ -744,7 +823,7 @@ uint64_t total_input_bytes(const std::vector<std::string>& inputs) {
       walk_folder(
           input, "", open_dirs,
           [&](const std::string&, const std::string&, uint64_t size) { total += size; },
-          [](const std::string&, const std::string&) {});
+          [](const std::string&) {}, [](const std::string&, const std::string&) {});
     } else {
       total += static_cast<uint64_t>(st.st_size);
     }

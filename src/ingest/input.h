@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "input_options.h"
@@ -36,18 +37,31 @@ struct InputCallbacks {
   std::function<void(InputRecord&&)> on_record;
   std::function<void(const InputError&)> on_error;
   std::function<void(const InputProgress&)> on_progress;  // may be empty; called now and then
+  // A file in a folder skipped for its type (.html, .pdf, ...); may be empty.
+  std::function<void(const std::string& path)> on_skipped_file;
 };
+
+// The file types read_inputs reads, for messages.
+inline constexpr std::string_view kSupportedTypes =
+    ".jsonl, .json, .jsonl.gz (.gz), .txt, .md and .markdown files";
+
+// Why an input named on the command line cannot be read: a file with an extension of
+// another type ("unsupported file type '.html': ..."); empty if it can be (or is not
+// a file: a folder, "-", or a path that read_inputs then reports as unreadable).
+std::string unsupported_input(const std::string& path);
 
 // Reads every input in order. Each input is a path to a file or a folder, or "-" for
 // JSON Lines on standard input. Files are recognised by name: *.jsonl, *.json (JSON
 // Lines), *.jsonl.gz / *.json.gz / *.gz (gzipped JSON Lines), *.txt, *.md /
 // *.markdown (one statement per file). Folders are walked recursively in sorted
-// order, taking only those extensions (other files are skipped silently; hidden
-// files and folders are skipped). A path given explicitly with another extension
-// is read as plain text. A text/Markdown statement's id is its path relative to the
-// folder given on the command line (or its file name when the file itself was
-// given), its title is its first heading or first non-empty line, and its text is
-// the whole file minus an optional front matter block (see below).
+// order, taking only those extensions (other files are reported to on_skipped_file;
+// hidden files and folders are skipped silently). A file given explicitly without
+// an extension is read as plain text; one with another extension is reported as an
+// error (callers refuse it first: unsupported_input). A text/Markdown statement's id
+// is its path relative to the folder given on the command line (or its file name when
+// the file itself was given), its title is its first heading or first non-empty line,
+// and its text is the whole file minus an optional front matter block (see below),
+// for Markdown without its syntax (markdown_to_text).
 //
 // Front matter: a .md or .txt file may start with a block
 //   ---

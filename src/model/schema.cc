@@ -346,11 +346,19 @@ InputOptions Schema::input_options() const {
   InputOptions options;
   options.json_keys.clear();
   options.required_fields.clear();
+  options.number_fields.clear();
+  options.upper_case_fields.clear();
+  options.date_field = find_role(FieldRole::Date) ? find_role(FieldRole::Date)->name : "";
   for (auto& f : fields) {
+    if (f.is_filter() && f.filter_case == ValueCase::Upper)
+      options.upper_case_fields.push_back(f.name);
+    if (f.role == FieldRole::Id || f.role == FieldRole::Date)
+      options.number_fields.push_back(f.name);
     options.json_keys[f.json_key] = f.name;
     if (f.required) options.required_fields.push_back(f.name);
   }
   if (auto* lang = find_role(FieldRole::Language)) options.defaults[lang->name] = default_language;
+  if (auto* body = find_role(FieldRole::Body)) options.body_field = body->name;
   return options;
 }
 

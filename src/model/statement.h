@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace polsearch {
 
@@ -19,6 +20,9 @@ struct SourceLocation {
 // "date", "source", "lang", "text"). Missing fields are absent, never "".
 struct Statement {
   std::map<std::string, std::string> fields;
+  // What the reader had to interpret ("speaker" given as a number), reported as
+  // warnings when the statement is indexed.
+  std::vector<std::string> warnings;
 
   const std::string* get(const std::string& name) const {
     auto it = fields.find(name);

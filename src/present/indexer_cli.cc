@@ -9,16 +9,18 @@ namespace {
 const char* const kFooter =
     "Exit status: 0 all indexed; 1 finished, but some records or files were skipped\n"
     "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
-    "schema error; 3 database error (cannot open or create, locked, other schema, too\n"
-    "new); 4 failed during indexing (the database keeps its last commit) or --backup\n"
-    "failed; 5 --check found problems.";
+    "schema error, or an input file of an unsupported type (.html, .pdf, ...); 3 database\n"
+    "error (cannot open or create, locked, other schema, too new); 4 failed during\n"
+    "indexing (the database keeps its last commit) or --backup failed; 5 --check found\n"
+    "problems.";
 
 }  // namespace
 
 IndexerCli::IndexerCli()
     : app_(
           "Index policy statements (JSON Lines, .jsonl.gz, .txt, .md; files, folders or - for "
-          "stdin)") {
+          "stdin)",
+          "indexer") {
   app_.footer(kFooter);
   IndexerCommand& c = command_;
   app_.add_option("--db", c.db_path, "Database folder (created if missing)")
@@ -65,6 +67,9 @@ void IndexerCli::parse(int argc, const char* const* argv) {
     throw CLI::ValidationError("--backup", "takes no inputs, no --delete and no --check");
   if (c.inputs.empty() && c.deletes.empty() && !c.check && c.backup.empty())
     throw CLI::ValidationError("INPUT", "give at least one input, or --delete ID");
+  for (auto& input : c.inputs)
+    if (std::string why = unsupported_input(input); !why.empty())
+      throw CLI::ValidationError(input, why);
   c.options.commit_bytes = static_cast<uint64_t>(commit_mb_ * 1024 * 1024);
   // The concurrency test's hook (IndexerOptions::swap_delay) comes from the environment
   // like POLSEARCH_DB, but is no option: it is not for users.

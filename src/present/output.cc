@@ -5,6 +5,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "plural.h"
+
 namespace polsearch {
 
 uint64_t code_point_offset(std::string_view text, size_t byte_offset) {
@@ -185,7 +187,8 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     }
     if (line.size() > 3) out << line << '\n';
     out << "   " << hit.doc_id << " #" << hit.passage;
-    if (hit.collapsed) out << " (+" << hit.collapsed << " more passages from this statement)";
+    if (hit.collapsed)
+      out << " (+" << counted(hit.collapsed, "more passage") << " from this statement)";
     out << '\n';
     // Context passages sit around the hit, indented further and numbered.
     auto print_context = [&](const std::vector<ContextPassage>& passages) {
@@ -239,12 +242,12 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     out << "no matches for: " << result.corrected_from << "; showing results for: " << result.query
         << '\n';
   for (auto& facet : result.facets) {
-    out << "facet " << facet.field << " (" << facet.total << " passages):";
+    out << "facet " << facet.field << " (" << counted(facet.total, "passage") << "):";
     for (auto& [value, count] : facet.counts) out << "  " << value << ' ' << count;
     out << '\n';
   }
-  out << result.hits.size() << " passage" << (result.hits.size() == 1 ? "" : "s") << " shown; "
-      << describe_count(result.counts.passages, "passage") << " match in "
+  out << result.hits.size() << " passage" << (result.hits.size() == 1 ? "" : "s")
+      << " shown; matching: " << describe_count(result.counts.passages, "passage") << " in "
       << describe_count(result.counts.statements, "statement") << " (" << std::fixed
       << std::setprecision(1) << result.elapsed_ms << " ms)\n";
 }

@@ -98,7 +98,8 @@ void join_sort_date(std::vector<std::string>& args) {
 
 }  // namespace
 
-SearcherCli::SearcherCli() : app_("Search a polsearch database: ranked, highlighted passages") {
+SearcherCli::SearcherCli()
+    : app_("Search a polsearch database: ranked, highlighted passages", "searcher") {
   app_.footer(kFooter);
   add_result_options();
   add_ranking_options();
