@@ -1,5 +1,6 @@
 // evaluate: scores a TREC run against qrels with trec_eval's exact definitions (see
-// src/eval/evaluation.h). `evaluate QRELS RUN` prints what `trec_eval -c` would for the same measures.
+// src/eval/evaluation.h). `evaluate QRELS RUN` prints what `trec_eval -c` would for the same
+// measures.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
