@@ -7,6 +7,7 @@
 //  - stop words: one rule for both syntaxes, reported in the notes.
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <xapian.h>
 
@@ -110,6 +111,45 @@ TEST(MatchCounter, EstimatesWithBoundsAboveTheLimit) {
   EXPECT_LE(counts.statements.lower, counts.statements.estimate);
   EXPECT_LE(counts.statements.estimate, counts.statements.upper);
   EXPECT_GE(counts.statements.lower, 1u);
+}
+
+// Scores people see fall as rank grows, across the all-words tier too, in JSON, text
+// and TREC runs; a filter-only query ranks nothing and says so.
+TEST_F(SearchSummary, ShownScoresFallWithRank) {
+  for (std::string query :
+       {"U.S. backstop", "Zelenskyy troops", "backstop Israel", "security guarantees army"}) {
+    auto r = search(db(), query, {"--per-doc", "0", "--limit", "30"});
+    ASSERT_EQ(r.raw.exit_status, 0) << r.raw.err;
+    ASSERT_GE(r.hits.size(), 2u) << query;
+    bool tiered = false, untiered = false;
+    for (size_t i = 0; i < r.hits.size(); ++i) {
+      (r.hits[i]["all_terms"].get<bool>() ? tiered : untiered) = true;
+      if (i == 0) continue;
+      EXPECT_GE(r.hits[i - 1]["score"].get<double>(), r.hits[i]["score"].get<double>())
+          << query << " rank " << i + 1;
+    }
+    if (query == "U.S. backstop") {
+      EXPECT_TRUE(tiered && untiered) << "no tier boundary crossed";
+    }
+    auto trec = run_command({searcher_path(), "--db", db(), "--format", "trec", "--per-doc", "0",
+                             "--limit", "30", "--", query});
+    std::istringstream lines(trec.out);
+    double previous = 1e300;
+    for (std::string qid, q0, doc, tag; lines >> qid >> q0 >> doc;) {
+      int rank;
+      double score;
+      lines >> rank >> score >> tag;
+      EXPECT_LE(score, previous) << query << " rank " << rank;
+      EXPECT_LT(score, 1000) << "the tier's constant bonus is not shown";
+      previous = score;
+    }
+  }
+  auto text = run_command({searcher_path(), "--db", db(), "--limit", "2", "country:UKR"});
+  EXPECT_NE(text.out.find("1. [unranked] "), std::string::npos) << text.out;
+  auto trec = run_command(
+      {searcher_path(), "--db", db(), "--format", "trec", "--limit", "2", "country:UKR"});
+  EXPECT_NE(trec.out.find(" 1 -1.000000 "), std::string::npos) << trec.out;
+  EXPECT_NE(trec.out.find(" 2 -2.000000 "), std::string::npos) << trec.out;
 }
 
 struct SuggestionCase {

@@ -87,7 +87,7 @@ nlohmann::json hit_to_json(const Hit& hit, const std::vector<ShownField>& fields
       total += part.weight;
     }
     j["explain"] = parts;
-    j["total"] = rounded(total, 1e6);  // = score, plus the tier bonus if it ranked in one
+    j["total"] = rounded(total, 1e6);  // = score
   }
   add_stored_fields(j, hit.metadata, fields);
   return j;
@@ -129,7 +129,10 @@ void print_trec(std::ostream& out, const SearchResult& result, bool passage_ids,
                 const std::string& tag) {
   char score[32];
   for (auto& hit : result.hits) {
-    std::snprintf(score, sizeof score, "%.6f", hit.weight);
+    // The shown score falls with rank; a hit of a filter-only query has none, so its
+    // rank, negated, keeps trec_eval's order (it sorts by score).
+    double value = result.ranked ? hit.score : -static_cast<double>(hit.rank);
+    std::snprintf(score, sizeof score, "%.6f", value);
     out << (result.qid.empty() ? "1" : result.qid) << " Q0 " << hit.doc_id;
     if (passage_ids) out << '#' << hit.passage;
     out << ' ' << hit.rank << ' ' << score << ' ' << tag << '\n';
@@ -173,8 +176,12 @@ nlohmann::json counts_to_json(const MatchCounts& counts) {
 
 void print_text(std::ostream& out, const SearchResult& result, HighlightStyle style) {
   for (auto& hit : result.hits) {
+    // A filter-only query ranks nothing: its hits show no score.
     std::ostringstream score;
-    score << std::fixed << std::setprecision(3) << hit.score;
+    if (result.ranked)
+      score << std::fixed << std::setprecision(3) << hit.score;
+    else
+      score << "unranked";
     std::string title = field_or(hit.metadata, kHeadingField, hit.doc_id.c_str());
     out << hit.rank << ". [" << score.str() << "] " << title << '\n';
     std::string line = "   ";
@@ -213,7 +220,7 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     }
     if (hit.explain) {
       std::ostringstream weight;
-      weight << std::fixed << std::setprecision(3) << hit.weight;
+      weight << std::fixed << std::setprecision(3) << hit.score;
       if (hit.explain->empty())
         out << "   explain: weight " << weight.str() << ", no weighted part (filters only)\n";
       else

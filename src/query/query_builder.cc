@@ -70,6 +70,7 @@ BuiltQuery QueryBuilder::build(const QueryNode& root) {
   } else if (part.filter) {
     // Only filters: every matching passage, unranked.
     query = Q(Q::OP_FILTER, Q::MatchAll, part.query);
+    out.ranked = false;
   } else {
     query = part.query;
   }

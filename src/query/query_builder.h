@@ -24,6 +24,7 @@ struct BuiltQuery {
   // Passages that contain every bare word get this much extra weight so they rank
   // first (0 if not used); output subtracts it again.
   double all_terms_bonus = 0;
+  bool ranked = true;              // false for filters only: every hit weighs 0, in index order
   std::vector<std::string> notes;  // e.g. words that analysed to nothing
 };
 

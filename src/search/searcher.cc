@@ -331,6 +331,9 @@ struct Searcher::Run {
   // taken off in the output.
   std::vector<ExplainComponent> explained;
   double tier_bonus = 0;
+  // The highest weight a hit outside the tier can have. A tier hit's score is its
+  // weight less the (huge) bonus plus this, so that scores fall as rank grows.
+  double tier_offset = 0;
   std::unique_ptr<Xapian::Weight> scheme;
   std::unique_ptr<Xapian::KeyMaker> date_key;  // with a date order; must outlive the enquire
 };
@@ -362,6 +365,7 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   QueryBuilder builder(lookups, schema_, analyzer_, builder_options);
   if (run.tree) run.built = builder.build(*run.tree);
   run.result.notes = run.built.notes;
+  run.result.ranked = run.like_mode || run.built.ranked;
   run.tier_bonus = run.built.all_terms_bonus;
   if (run.like_mode) {
     Xapian::Query like = like_query(*options.like, options.like_terms, run.tier_bonus, run.result,
@@ -434,7 +438,7 @@ Hit Searcher::make_hit(const Run& run, const Xapian::MSetIterator& it, double we
   hit.weight = weight;
   if (run.tier_bonus > 0 && weight >= run.tier_bonus) {
     hit.all_terms = !run.like_mode;
-    weight -= run.tier_bonus;
+    weight += run.tier_offset - run.tier_bonus;
   }
   hit.score = weight;
   hit.collapsed = collapsed;
@@ -506,6 +510,12 @@ void sort_by_date(std::vector<RankedStatement>& ranked, const Xapian::KeyMaker& 
 
 }  // namespace
 
+void Searcher::set_tier_offset(Run& run, double max_possible) {
+  // The tier is OR-ed in, so Xapian's bound on any weight is the bonus plus the bound
+  // on the rest of the query: what a passage outside the tier can reach at most.
+  if (run.tier_bonus > 0) run.tier_offset = std::max(0.0, max_possible - run.tier_bonus);
+}
+
 void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
   // Scored over the top passages (ten per statement asked for, at least 1000), not the
   // whole index.
@@ -517,6 +527,11 @@ void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
   std::vector<RankedStatement> ranked =
       sum_by_statement(mset, id_slot, run.ranking.other_passages, run.tier_bonus);
   if (run.date_key) sort_by_date(ranked, *run.date_key, options.sort == SortOrder::DateDescending);
+  // A statement outside the tier may sum several passages: above one passage's bound.
+  set_tier_offset(run, mset.get_max_possible());
+  for (auto& statement : ranked)
+    if (statement.weight < run.tier_bonus)
+      run.tier_offset = std::max(run.tier_offset, statement.weight);
   run.result.estimated_matches =
       mset.size() < depth ? static_cast<Xapian::doccount>(ranked.size())
                           : std::max<Xapian::doccount>(ranked.size(), mset.get_matches_estimated());
@@ -542,6 +557,7 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   }
   Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check_at_least);
   run.result.estimated_matches = mset.get_matches_estimated();
+  set_tier_offset(run, mset.get_max_possible());
   if (facets) run.result.facets = facets->collect();
   unsigned rank = options.offset;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -588,13 +604,17 @@ void Searcher::add_explanation(const Run& run, Hit& hit) {
   labels.expansion_weight = QueryBuilderOptions{}.expansion_weight;
   labels.proximity_weight = run.ranking.proximity_weight;
   hit.explain = explain_weight(db_, *run.scheme, run.explained, hit.docid, labels);
+  // The tier counts what the score shows for it (see Run::tier_offset), so the parts
+  // add up to the score.
+  for (auto& part : *hit.explain)
+    if (part.kind == "tier") part.weight = run.tier_offset;
   // A statement's score also counts its other passages (--other-passages).
   if (!run.statements || run.ranking.other_passages <= 0) return;
   double sum = 0;
   for (auto& part : *hit.explain) sum += part.weight;
-  if (std::fabs(hit.weight - sum) > 1e-9)
+  if (std::fabs(hit.score - sum) > 1e-9)
     hit.explain->push_back(
-        {"other passages", std::to_string(hit.collapsed) + " more passages", "", hit.weight - sum});
+        {"other passages", std::to_string(hit.collapsed) + " more passages", "", hit.score - sum});
 }
 
 SearchResult Searcher::run(const std::string& query, const SearchOptions& options) {

@@ -110,6 +110,7 @@ struct SearchResult {
   // When nothing matched the query as typed but its suggestion did, these are the
   // suggestion's results and this is the query as typed; otherwise "".
   std::string corrected_from;
+  bool ranked = true;  // false when the query is filters only: hits have no score
   SortOrder sort = SortOrder::Relevance;
   std::optional<PassageRef> like;       // with SearchOptions::like: the seed passage
   std::vector<std::string> like_terms;  // ... and the stems its query was made of
@@ -145,6 +146,7 @@ class Searcher {
   void configure_enquire(Run& run, Xapian::Enquire& enquire);
   void add_feedback(Run& run, Xapian::Enquire& enquire);  // --prf: a first match, then expand
   void set_sort(Run& run, Xapian::Enquire& enquire);
+  void set_tier_offset(Run& run, double max_possible);
   void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
   void collect_passages(Run& run, Xapian::Enquire& enquire);
   Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
