@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Rankers scored on the judged policy set (test/data/relevance/GUIDELINES.md).
+
+Builds the policy collection (tools/policy-collection: samples/statements plus a fixed
+subset of ../shared's presidential speeches and UN General Debate), answers the 48
+judged queries with each named ranker and prints nDCG@10, P@10 and R@100 (bench/evaluate,
+trec_eval's definitions) overall and by query kind, as a Markdown table.
+
+  bench/policy_eval.py                        every ranker below
+  bench/policy_eval.py default bm25           the named rankers only
+  bench/policy_eval.py --ranker 'mine=--k1 0.9 --b 0.4' default
+                                              an extra ranker: NAME=searcher options
+  bench/policy_eval.py --pool DIR             also write the pool (top --depth passages of
+                                              every ranker, with their text) per query:
+                                              what a judge reads
+
+Options: --build DIR (default build/release), --work DIR (collection and database,
+cached; default ${TMPDIR:-/tmp}/polsearch-policy), --reindex, --runs DIR (keep the TREC
+runs), --per-query. Queries are run in the full syntax (quoted phrases are phrases), as
+a user types them, passages ranked (--unit passage).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(REPO, "test", "data", "relevance")
+QUERIES = os.path.join(DATA, "judged_queries.tsv")
+QRELS = os.path.join(DATA, "judged_qrels.tsv")
+
+# Plain BM25: Xapian's BM25 (the schema's k1, b) over the analysed words, nothing else:
+# no all-words tier, no exact-form boost, no stop-word dropping, feedback or proximity,
+# no folding of passages per statement.
+PLAIN = ["--all-terms-first", "off", "--exact-boost", "0", "--stopwords", "none",
+         "--prf", "off", "--proximity", "off", "--per-doc", "0"]
+RANKERS = {
+    "default": [],
+    "bm25": PLAIN,
+    "expand": ["--expand"],
+    "per_doc0": ["--per-doc", "0"],
+    "per_doc1": ["--per-doc", "1"],
+    "per_doc2": ["--per-doc", "2"],
+    "per_doc3": ["--per-doc", "3"],
+}
+KINDS = ["keyword", "phrase", "concept", "question"]
+MEASURES = ["ndcg_cut_10", "P_10", "recall_100"]
+
+
+def read_queries():
+    """[(qid, kind, query)] from judged_queries.tsv (header: qid kind query need)."""
+    rows = []
+    with open(QUERIES, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            fields = line.rstrip("\n").split("\t")
+            if number == 1:
+                continue
+            if len(fields) != 4:
+                sys.exit(f"{QUERIES}:{number}: expected 4 tab-separated fields")
+            rows.append(tuple(fields[:3]))
+    return rows
+
+
+def build_db(args):
+    db = os.path.join(args.work, "db")
+    if os.path.isdir(db) and not args.reindex:
+        return db
+    shutil.rmtree(db, ignore_errors=True)
+    subprocess.run([os.path.join(REPO, "tools", "policy-collection"), "--out", args.work],
+                   check=True)
+    subprocess.run([os.path.join(args.build, "indexer"), "-q", "--db", db,
+                    os.path.join(args.work, "corpus.jsonl"),
+                    os.path.join(REPO, "samples", "statements")], check=True)
+    return db
+
+
+def search(args, db, queries_file, options, fmt, limit):
+    command = [os.path.join(args.build, "searcher"), "--db", db, "--queries", queries_file,
+               "--query-syntax", "full", "--format", fmt, "--limit", str(limit),
+               "--color", "never"] + options
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def per_query_figures(args, run_file):
+    """{qid: {measure: value}} from bench/evaluate -q -c."""
+    command = [os.path.join(args.build, "bench", "evaluate"), "-q"]
+    for measure in MEASURES:
+        command += ["-m", measure.replace("_", ".", 1) if measure != "ndcg_cut_10"
+                    else "ndcg_cut.10"]
+    command += [QRELS, run_file]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    figures = {}
+    for line in out.splitlines():
+        measure, qid, value = line.split()
+        if qid != "all":
+            figures.setdefault(qid, {})[measure] = float(value)
+    return figures
+
+
+def judged(queries):
+    """The queries that have judgements (a set is judged query by query)."""
+    with open(QRELS, encoding="utf-8") as lines:
+        qids = {line.split("\t")[0] for line in lines}
+    return [q for q in queries if q[0] in qids]
+
+
+def row(name, queries, figures):
+    cells = []
+    groups = [("all", [q for q, _, _ in queries])] + [
+        (kind, [q for q, k, _ in queries if k == kind]) for kind in KINDS]
+    for _, qids in groups:
+        for measure in MEASURES:
+            values = [figures.get(q, {}).get(measure, 0.0) for q in qids]
+            cells.append(f"{sum(values) / len(values):.4f}" if values else "–")
+    return f"| {name} | " + " | ".join(cells) + " |"
+
+
+def header():
+    names = {"ndcg_cut_10": "nDCG@10", "P_10": "P@10", "recall_100": "R@100"}
+    cols = [f"{g} {names[m]}" for g in ["all"] + KINDS for m in MEASURES]
+    return "| ranker | " + " | ".join(cols) + " |\n|---|" + "---:|" * len(cols)
+
+
+def write_pool(args, db, queries_file, rankers, queries):
+    """DIR/QID.txt: every passage in some ranker's top --depth, with its text."""
+    os.makedirs(args.pool, exist_ok=True)
+    pool = {}
+    for name, options in rankers.items():
+        out = search(args, db, queries_file, options, "json", args.depth)
+        for line in out.splitlines():
+            hit = json.loads(line)
+            if hit.get("type") != "hit":
+                continue
+            key = f"{hit['doc_id']}#{hit['passage']}"
+            entry = pool.setdefault(hit["qid"], {}).setdefault(key, [hit, []])
+            entry[1].append(f"{name}:{hit['rank']}")
+    for qid, kind, query in queries:
+        with open(os.path.join(args.pool, qid + ".txt"), "w", encoding="utf-8") as out:
+            out.write(f"## {qid} [{kind}] {query}\n")
+            for number, (key, (hit, ranks)) in enumerate(sorted(pool.get(qid, {}).items()), 1):
+                out.write(f"\n[{number}] {key} | {hit['title']} | {' '.join(ranks)}\n"
+                          f"{hit['text']}\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rankers", nargs="*", help="ranker names (default: all)")
+    parser.add_argument("--ranker", action="append", default=[], help="NAME=OPTIONS")
+    parser.add_argument("--build", default=os.path.join(REPO, "build", "release"))
+    parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(),
+                                                       "polsearch-policy"))
+    parser.add_argument("--reindex", action="store_true")
+    parser.add_argument("--runs", help="keep each TREC run in this folder")
+    parser.add_argument("--pool", help="write the judging pool into this folder")
+    parser.add_argument("--depth", type=int, default=10, help="pool depth per ranker")
+    parser.add_argument("--per-query", action="store_true")
+    args = parser.parse_args()
+
+    rankers = dict(RANKERS)
+    for spec in args.ranker:
+        name, _, options = spec.partition("=")
+        rankers[name] = options.split()
+    chosen = args.rankers or list(RANKERS) + [s.partition("=")[0] for s in args.ranker]
+    unknown = [name for name in chosen if name not in rankers]
+    if unknown:
+        sys.exit(f"policy_eval: unknown ranker {', '.join(unknown)}; known: "
+                 f"{', '.join(rankers)}")
+    rankers = {name: rankers[name] for name in chosen}
+
+    os.makedirs(args.work, exist_ok=True)
+    db = build_db(args)
+    queries = read_queries()
+    queries_file = os.path.join(args.work, "queries.tsv")
+    with open(queries_file, "w", encoding="utf-8") as out:
+        out.writelines(f"{qid}\t{query}\n" for qid, _, query in queries)
+    if args.pool:
+        write_pool(args, db, queries_file, rankers, queries)
+        return 0
+    queries = judged(queries)
+    runs = args.runs or os.path.join(args.work, "runs")
+    os.makedirs(runs, exist_ok=True)
+    print(header())
+    for name, options in rankers.items():
+        run_file = os.path.join(runs, name + ".trec")
+        with open(run_file, "w", encoding="utf-8") as out:
+            out.write(search(args, db, queries_file, options + ["--tag", name], "trec", 100))
+        figures = per_query_figures(args, run_file)
+        print(row(name, queries, figures), flush=True)
+        if args.per_query:
+            for qid, kind, _ in queries:
+                f = figures.get(qid, {})
+                print(f"  {qid} {kind} " + " ".join(f"{m} {f.get(m, 0.0):.4f}"
+                                                   for m in MEASURES))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
