@@ -6,18 +6,27 @@ subset of ../shared's presidential speeches and UN General Debate), answers the 
 judged queries with each named ranker and prints nDCG@10, P@10 and R@100 (bench/evaluate,
 trec_eval's definitions) overall and by query kind, as a Markdown table.
 
-  bench/policy_eval.py                        every ranker below
+  bench/policy_eval.py                        every ranker: default, bm25 (plain Xapian
+                                              BM25: no all-words tier, no exact-form
+                                              boost, stop words kept, no feedback or
+                                              proximity, per_doc 0), expand, per_doc0,
+                                              per_doc1, per_doc2, per_doc3
   bench/policy_eval.py default bm25           the named rankers only
   bench/policy_eval.py --ranker 'mine=--k1 0.9 --b 0.4' default
                                               an extra ranker: NAME=searcher options
-  bench/policy_eval.py --pool DIR             also write the pool (top --depth passages of
-                                              every ranker, with their text) per query:
-                                              what a judge reads
+  bench/policy_eval.py --pool DIR [--unjudged] [--depth N] [RANKER...]
+                                              instead, write the pool per query: the top
+                                              --depth passages of each ranker with their
+                                              text (--unjudged: only those not judged
+                                              yet), what a judge reads
 
 Options: --build DIR (default build/release), --work DIR (collection and database,
 cached; default ${TMPDIR:-/tmp}/polsearch-policy), --reindex, --runs DIR (keep the TREC
 runs), --per-query. Queries are run in the full syntax (quoted phrases are phrases), as
-a user types them, passages ranked (--unit passage).
+a user types them, passages ranked (--unit passage), top 100. The last column,
+judged@10, is the share of the top 10 passages that were judged: below about 0.95 the
+ranker's figures are not trustworthy until its unread passages are judged (--pool
+--unjudged).
 """
 import argparse
 import json
@@ -78,9 +87,10 @@ def build_db(args):
 
 
 def search(args, db, queries_file, options, fmt, limit):
+    # The full syntax unless the ranker chooses (CLI11 takes an option once).
+    syntax = [] if "--query-syntax" in options else ["--query-syntax", "full"]
     command = [os.path.join(args.build, "searcher"), "--db", db, "--queries", queries_file,
-               "--query-syntax", "full", "--format", fmt, "--limit", str(limit),
-               "--color", "never"] + options
+               "--format", fmt, "--limit", str(limit), "--color", "never"] + syntax + options
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
@@ -100,11 +110,29 @@ def per_query_figures(args, run_file):
     return figures
 
 
-def judged(queries):
-    """The queries that have judgements (a set is judged query by query)."""
+def read_judged_pairs():
+    """{(qid, passage)} of every passage read and graded, 0 included."""
     with open(QRELS, encoding="utf-8") as lines:
-        qids = {line.split("\t")[0] for line in lines}
+        next(lines)  # header
+        return {tuple(line.split("\t")[:2]) for line in lines}
+
+
+def judged(queries, pairs):
+    """The queries that have judgements (a set is judged query by query)."""
+    qids = {qid for qid, _ in pairs}
     return [q for q in queries if q[0] in qids]
+
+
+def judged_at_10(run_file, pairs):
+    """{qid: share of the top 10 passages that were judged}: below 1, a ranker brings up
+    passages nobody has read, which count as not relevant (pool them and judge them)."""
+    top = {}
+    with open(run_file, encoding="utf-8") as lines:
+        for line in lines:
+            qid, _, docno, rank = line.split()[:4]
+            if int(rank) <= 10:
+                top.setdefault(qid, []).append((qid, docno) in pairs)
+    return {qid: sum(flags) / len(flags) for qid, flags in top.items()}
 
 
 def row(name, queries, figures):
@@ -115,17 +143,21 @@ def row(name, queries, figures):
         for measure in MEASURES:
             values = [figures.get(q, {}).get(measure, 0.0) for q in qids]
             cells.append(f"{sum(values) / len(values):.4f}" if values else "–")
+    coverage = [figures.get(q, {}).get("judged_10", 1.0) for q, _, _ in queries]
+    cells.append(f"{sum(coverage) / len(coverage):.3f}")
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
 def header():
     names = {"ndcg_cut_10": "nDCG@10", "P_10": "P@10", "recall_100": "R@100"}
-    cols = [f"{g} {names[m]}" for g in ["all"] + KINDS for m in MEASURES]
+    cols = [f"{g} {names[m]}" for g in ["all"] + KINDS for m in MEASURES] + ["judged@10"]
     return "| ranker | " + " | ".join(cols) + " |\n|---|" + "---:|" * len(cols)
 
 
 def write_pool(args, db, queries_file, rankers, queries):
-    """DIR/QID.txt: every passage in some ranker's top --depth, with its text."""
+    """DIR/QID.txt: every passage in some ranker's top --depth, with its text (with
+    --unjudged, only the passages judged_qrels.tsv does not have yet)."""
+    done = read_judged_pairs() if args.unjudged else set()
     os.makedirs(args.pool, exist_ok=True)
     pool = {}
     for name, options in rankers.items():
@@ -135,6 +167,8 @@ def write_pool(args, db, queries_file, rankers, queries):
             if hit.get("type") != "hit":
                 continue
             key = f"{hit['doc_id']}#{hit['passage']}"
+            if (hit["qid"], key) in done:
+                continue
             entry = pool.setdefault(hit["qid"], {}).setdefault(key, [hit, []])
             entry[1].append(f"{name}:{hit['rank']}")
     for qid, kind, query in queries:
@@ -146,7 +180,8 @@ def write_pool(args, db, queries_file, rankers, queries):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rankers", nargs="*", help="ranker names (default: all)")
     parser.add_argument("--ranker", action="append", default=[], help="NAME=OPTIONS")
     parser.add_argument("--build", default=os.path.join(REPO, "build", "release"))
@@ -156,6 +191,8 @@ def main():
     parser.add_argument("--runs", help="keep each TREC run in this folder")
     parser.add_argument("--pool", help="write the judging pool into this folder")
     parser.add_argument("--depth", type=int, default=10, help="pool depth per ranker")
+    parser.add_argument("--unjudged", action="store_true",
+                        help="pool only passages not judged yet")
     parser.add_argument("--per-query", action="store_true")
     args = parser.parse_args()
 
@@ -163,7 +200,7 @@ def main():
     for spec in args.ranker:
         name, _, options = spec.partition("=")
         rankers[name] = options.split()
-    chosen = args.rankers or list(RANKERS) + [s.partition("=")[0] for s in args.ranker]
+    chosen = (args.rankers or list(RANKERS)) + [s.partition("=")[0] for s in args.ranker]
     unknown = [name for name in chosen if name not in rankers]
     if unknown:
         sys.exit(f"policy_eval: unknown ranker {', '.join(unknown)}; known: "
@@ -179,7 +216,8 @@ def main():
     if args.pool:
         write_pool(args, db, queries_file, rankers, queries)
         return 0
-    queries = judged(queries)
+    pairs = read_judged_pairs()
+    queries = judged(queries, pairs)
     runs = args.runs or os.path.join(args.work, "runs")
     os.makedirs(runs, exist_ok=True)
     print(header())
@@ -188,6 +226,8 @@ def main():
         with open(run_file, "w", encoding="utf-8") as out:
             out.write(search(args, db, queries_file, options + ["--tag", name], "trec", 100))
         figures = per_query_figures(args, run_file)
+        for qid, share in judged_at_10(run_file, pairs).items():
+            figures.setdefault(qid, {})["judged_10"] = share
         print(row(name, queries, figures), flush=True)
         if args.per_query:
             for qid, kind, _ in queries:

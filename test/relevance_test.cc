@@ -2,14 +2,20 @@
 // Cranfield (../shared/eval) is indexed with schema/beir.toml and every query is run
 // through polsearch::Searcher exactly as `bench/eval.sh cranfield` runs it; a small
 // hand-judged set of policy queries over samples/statements is run with the default
-// schema. Both are scored with the library evaluator (trec_eval's definitions) and
-// compared with test/data/relevance/expected.json.
+// schema; the judged policy set (48 queries of four kinds over samples/statements and a
+// fixed subset of ../shared's corpora, test/data/relevance/GUIDELINES.md) is run as
+// `bench/policy_eval.py default` runs it. All are scored with the library evaluator
+// (trec_eval's definitions) and compared with test/data/relevance/expected.json.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,12 +39,13 @@ nlohmann::json expected(const std::string& set) {
   return nlohmann::json::parse(read_file(kData / "expected.json")).at(set);
 }
 
-void build_index(const std::string& db, const Schema* schema, const std::string& input) {
+void build_index(const std::string& db, const Schema* schema,
+                 const std::vector<std::string>& inputs) {
   Indexer indexer(db, schema, IndexerOptions{});
   Indexer::Callbacks callbacks;
   unsigned errors = 0;
   callbacks.on_error = [&](const SourceLocation&, const std::string&) { ++errors; };
-  indexer.index({input}, callbacks);
+  indexer.index(inputs, callbacks);
   // Cranfield has two empty documents (471, 995), which are reported and skipped.
   EXPECT_LE(errors, 2u);
 }
@@ -102,7 +109,7 @@ TEST(Relevance, CranfieldWithTheBeirSchema) {
   TempDir dir;
   const std::string db = dir.str() + "/db";
   Schema schema = Schema::load_file(std::string(POLSEARCH_SOURCE_DIR) + "/schema/beir.toml");
-  build_index(db, &schema, (eval / "corpus.jsonl.gz").string());
+  build_index(db, &schema, {(eval / "corpus.jsonl.gz").string()});
 
   Searcher searcher(db);
   SearchOptions options;  // as bench/eval.sh: plain words, statements (MaxP), no overrides
@@ -125,7 +132,7 @@ TEST(Relevance, HandJudgedPolicyQueriesOverTheSamples) {
   const nlohmann::json want = expected("policy_samples");
   TempDir dir;
   const std::string db = dir.str() + "/db";
-  build_index(db, nullptr, std::string(POLSEARCH_SOURCE_DIR) + "/samples/statements");
+  build_index(db, nullptr, {std::string(POLSEARCH_SOURCE_DIR) + "/samples/statements"});
 
   Searcher searcher(db);
   SearchOptions options;  // the default schema's ranking; passages, not folded per statement
@@ -141,6 +148,117 @@ TEST(Relevance, HandJudgedPolicyQueriesOverTheSamples) {
   expect_figures(got, want);
   std::printf("Policy samples: nDCG@10 %.4f, P@1 %.4f, MRR@10 %.4f, Recall@10 %.4f\n",
               got["ndcg_cut_10"], got["P_1"], got["recip_rank_cut_10"], got["recall_10"]);
+}
+
+// The judged policy set: qid, kind and query text of test/data/relevance/judged_queries.tsv.
+struct JudgedQuery {
+  std::string qid, kind, text;
+};
+
+std::vector<JudgedQuery> read_judged_queries(const std::filesystem::path& path) {
+  std::vector<JudgedQuery> queries;
+  std::istringstream lines(read_file(path));
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    if (number == 1) continue;  // header: qid kind query need
+    std::vector<std::string> fields;
+    std::istringstream columns(line);
+    for (std::string field; std::getline(columns, field, '\t');) fields.push_back(field);
+    if (fields.size() != 4) {
+      ADD_FAILURE() << path.string() << ":" << number << ": expected 4 tab-separated fields";
+      continue;
+    }
+    queries.push_back({fields[0], fields[1], fields[2]});
+  }
+  return queries;
+}
+
+// The collection of GUIDELINES.md, written by tools/policy-collection into `dir`.
+bool write_policy_collection(const std::filesystem::path& dir) {
+  std::string command = "python3 '" + std::string(POLSEARCH_SOURCE_DIR) +
+                        "/tools/policy-collection' --out '" + dir.string() + "' --shared '" +
+                        shared_dir().string() + "' > /dev/null";
+  return std::system(command.c_str()) == 0;
+}
+
+// Each query's run as `searcher --query-syntax full --format trec` writes it.
+TrecRun run_judged(Searcher& searcher, const std::vector<JudgedQuery>& queries,
+                   const SearchOptions& options) {
+  TrecRun run;
+  for (const JudgedQuery& q : queries) {
+    SearchResult result = searcher.search(q.text, options);
+    auto& entries = run[q.qid];
+    for (const Hit& hit : result.hits) {
+      char score[32];
+      double value = result.ranked ? hit.score : -static_cast<double>(hit.rank);
+      std::snprintf(score, sizeof score, "%.6f", value);
+      entries.push_back({hit.doc_id + "#" + std::to_string(hit.passage), std::stod(score)});
+    }
+  }
+  return run;
+}
+
+// Means of each measure over the queries of one kind ("" = all), 0 for a query with no
+// hits (trec_eval -c).
+std::map<std::string, double> kind_means(const EvaluationResult& result,
+                                         const std::vector<JudgedQuery>& queries,
+                                         const std::string& kind) {
+  std::map<std::string, double> sums;
+  size_t count = 0;
+  for (const JudgedQuery& q : queries) {
+    if (!kind.empty() && q.kind != kind) continue;
+    ++count;
+    for (const QueryScores& scores : result.per_query) {
+      if (scores.qid != q.qid) continue;
+      for (size_t i = 0; i < result.columns.size(); ++i)
+        sums[result.columns[i].name] += scores.values[i];
+    }
+  }
+  for (const MeasureColumn& column : result.columns) sums[column.name] /= count ? count : 1;
+  return sums;
+}
+
+TEST(Relevance, JudgedPolicySet) {
+  REQUIRE_SHARED("corpus/ungdc/docs.jsonl.gz");
+  REQUIRE_SHARED("corpus/us-presidential-speeches/docs.jsonl.gz");
+  auto started = std::chrono::steady_clock::now();
+  const nlohmann::json want = expected("policy_judged");
+  TempDir dir;
+  ASSERT_TRUE(write_policy_collection(dir.path())) << "tools/policy-collection failed";
+  const std::string db = dir.str() + "/db";
+  build_index(
+      db, nullptr,
+      {dir.str() + "/corpus.jsonl", std::string(POLSEARCH_SOURCE_DIR) + "/samples/statements"});
+
+  Searcher searcher(db);
+  SearchOptions options;  // the default ranking (per_doc from the schema), as typed
+  options.syntax = QuerySyntax::Full;
+  options.unit = RankUnit::Passage;
+  options.limit = 100;  // recall@100
+  options.highlight = false;
+  const auto queries = read_judged_queries(kData / "judged_queries.tsv");
+  ASSERT_EQ(queries.size(), 48u);
+  EvaluationOptions evaluation;
+  evaluation.measures = MeasureSelection();
+  for (const char* spec : {"ndcg_cut.10", "P.10", "recall.100"}) evaluation.measures.add(spec);
+  EvaluationResult result = evaluate(read_qrels(kData / "judged_qrels.tsv"),
+                                     run_judged(searcher, queries, options), evaluation);
+
+  auto all = kind_means(result, queries, "");
+  expect_figures(all, want);
+  double tolerance = want.at("tolerance").get<double>();
+  std::printf("Judged policy set: nDCG@10 %.4f, P@10 %.4f, R@100 %.4f\n", all["ndcg_cut_10"],
+              all["P_10"], all["recall_100"]);
+  for (const auto& [kind, measures] : want.at("by_kind").items()) {
+    auto got = kind_means(result, queries, kind);
+    expect_figures(got, {{"tolerance", tolerance}, {"measures", measures}});
+    std::printf("  %-8s nDCG@10 %.4f, P@10 %.4f, R@100 %.4f\n", kind.c_str(), got["ndcg_cut_10"],
+                got["P_10"], got["recall_100"]);
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  RecordProperty("seconds", std::to_string(seconds));
+  std::printf("  in %.1f s\n", seconds);
 }
 
 }  // namespace
