@@ -22,7 +22,9 @@ trec_eval's definitions) overall and by query kind, as a Markdown table.
 
 Options: --build DIR (default build/release), --work DIR (collection and database,
 cached; default ${TMPDIR:-/tmp}/polsearch-policy), --reindex, --runs DIR (keep the TREC
-runs), --per-query. Queries are run in the full syntax (quoted phrases are phrases), as
+runs), --per-query, --baseline NAME (each ranker's nDCG@10 difference from NAME, overall
+and by kind, with the p-value of a paired randomization test: with 12 queries a kind,
+small per-kind differences are noise). Queries are run in the full syntax (quoted phrases are phrases), as
 a user types them, passages ranked (--unit passage), top 100. The last column,
 judged@10, is the share of the top 10 passages that were judged: below about 0.95 the
 ranker's figures are not trustworthy until its unread passages are judged (--pool
@@ -31,6 +33,7 @@ ranker's figures are not trustworthy until its unread passages are judged (--poo
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -148,6 +151,36 @@ def row(name, queries, figures):
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
+def randomization_p(a, b, trials=20000, seed=17):
+    """Two-sided p-value of a paired randomization test on the mean difference of a - b
+    (each query's pair swapped at random; Smucker et al. 2007). Seeded: reproducible."""
+    diffs = [x - y for x, y in zip(a, b)]
+    observed = abs(sum(diffs))
+    rng = random.Random(seed)
+    hits = sum(abs(sum(d if rng.random() < 0.5 else -d for d in diffs)) >= observed - 1e-12
+               for _ in range(trials))
+    return (hits + 1) / (trials + 1)
+
+
+def print_significance(baseline, scored, queries):
+    """nDCG@10 of each ranker against the baseline: difference and p, overall and by kind.
+    With 12 queries a kind, only large per-kind differences can be told from noise."""
+    if baseline not in scored:
+        sys.exit(f"policy_eval: --baseline {baseline} is not among the rankers run")
+    print(f"\nnDCG@10 against {baseline}: difference (paired randomization test p)\n")
+    print("| ranker | all | " + " | ".join(KINDS) + " |\n|---|" + "---:|" * (len(KINDS) + 1))
+    for name, figures in scored.items():
+        if name == baseline:
+            continue
+        cells = []
+        for kind in [None] + KINDS:
+            qids = [q for q, k, _ in queries if kind is None or k == kind]
+            a = [figures.get(q, {}).get("ndcg_cut_10", 0.0) for q in qids]
+            b = [scored[baseline].get(q, {}).get("ndcg_cut_10", 0.0) for q in qids]
+            cells.append(f"{(sum(a) - sum(b)) / len(qids):+.4f} ({randomization_p(a, b):.3f})")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def header():
     names = {"ndcg_cut_10": "nDCG@10", "P_10": "P@10", "recall_100": "R@100"}
     cols = [f"{g} {names[m]}" for g in ["all"] + KINDS for m in MEASURES] + ["judged@10"]
@@ -194,6 +227,8 @@ def main():
     parser.add_argument("--unjudged", action="store_true",
                         help="pool only passages not judged yet")
     parser.add_argument("--per-query", action="store_true")
+    parser.add_argument("--baseline", help="also print each ranker's nDCG@10 difference "
+                        "from this one with a paired randomization test's p")
     args = parser.parse_args()
 
     rankers = dict(RANKERS)
@@ -221,6 +256,7 @@ def main():
     runs = args.runs or os.path.join(args.work, "runs")
     os.makedirs(runs, exist_ok=True)
     print(header())
+    scored = {}
     for name, options in rankers.items():
         run_file = os.path.join(runs, name + ".trec")
         with open(run_file, "w", encoding="utf-8") as out:
@@ -229,11 +265,14 @@ def main():
         for qid, share in judged_at_10(run_file, pairs).items():
             figures.setdefault(qid, {})["judged_10"] = share
         print(row(name, queries, figures), flush=True)
+        scored[name] = figures
         if args.per_query:
             for qid, kind, _ in queries:
                 f = figures.get(qid, {})
                 print(f"  {qid} {kind} " + " ".join(f"{m} {f.get(m, 0.0):.4f}"
                                                    for m in MEASURES))
+    if args.baseline:
+        print_significance(args.baseline, scored, queries)
     return 0
 
 
