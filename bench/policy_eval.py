@@ -9,8 +9,9 @@ trec_eval's definitions) overall and by query kind, as a Markdown table.
   bench/policy_eval.py                        every ranker: default, bm25 (plain Xapian
                                               BM25: no all-words tier, no exact-form
                                               boost, stop words kept, no feedback or
-                                              proximity, per_doc 0), expand, per_doc0,
-                                              per_doc1, per_doc2, per_doc3
+                                              proximity, per_doc 0), bm25_stop (the same,
+                                              common stop words dropped), expand,
+                                              per_doc0, per_doc1, per_doc2, per_doc3
   bench/policy_eval.py default bm25           the named rankers only
   bench/policy_eval.py --ranker 'mine=--k1 0.9 --b 0.4' default
                                               an extra ranker: NAME=searcher options
@@ -52,6 +53,9 @@ PLAIN = ["--all-terms-first", "off", "--exact-boost", "0", "--stopwords", "none"
 RANKERS = {
     "default": [],
     "bm25": PLAIN,
+    # The same with the common English stop words dropped from the query (a peer that
+    # drops stop words; analyst questions are full of them).
+    "bm25_stop": [o if o != "none" else "common" for o in PLAIN],
     "expand": ["--expand"],
     "per_doc0": ["--per-doc", "0"],
     "per_doc1": ["--per-doc", "1"],
