@@ -2,7 +2,7 @@
 """Rankers scored on the judged policy set (test/data/relevance/GUIDELINES.md).
 
 Builds the policy collection (tools/policy-collection: samples/statements plus a fixed
-subset of ../shared's presidential speeches and UN General Debate), answers the 48
+subset of ../shared's presidential speeches and UN General Debate), answers the 60
 judged queries with each named ranker and prints nDCG@10, P@10 and R@100 (bench/evaluate,
 trec_eval's definitions) overall and by query kind, as a Markdown table.
 

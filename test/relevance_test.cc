@@ -2,7 +2,7 @@
 // Cranfield (../shared/eval) is indexed with schema/beir.toml and every query is run
 // through polsearch::Searcher exactly as `bench/eval.sh cranfield` runs it; a small
 // hand-judged set of policy queries over samples/statements is run with the default
-// schema; the judged policy set (48 queries of four kinds over samples/statements and a
+// schema; the judged policy set (60 queries of four kinds over samples/statements and a
 // fixed subset of ../shared's corpora, test/data/relevance/GUIDELINES.md) is run as
 // `bench/policy_eval.py default` runs it. All are scored with the library evaluator
 // (trec_eval's definitions) and compared with test/data/relevance/expected.json.
@@ -237,7 +237,7 @@ TEST(Relevance, JudgedPolicySet) {
   options.limit = 100;  // recall@100
   options.highlight = false;
   const auto queries = read_judged_queries(kData / "judged_queries.tsv");
-  ASSERT_EQ(queries.size(), 48u);
+  ASSERT_EQ(queries.size(), 60u);
   EvaluationOptions evaluation;
   evaluation.measures = MeasureSelection();
   for (const char* spec : {"ndcg_cut.10", "P.10", "recall.100"}) evaluation.measures.add(spec);
