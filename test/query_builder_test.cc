@@ -31,13 +31,33 @@ class TableLookups : public QueryLookups {
   }
 };
 
-std::string built(const std::string& query, const TableLookups& lookups) {
+BuiltQuery build(const std::string& query, const TableLookups& lookups,
+                 QueryBuilderOptions options = {}) {
   Schema schema = Schema::builtin();
   Analyzer analyzer(AnalyzerOptions{"en"});
+  QueryBuilder builder(lookups, schema, analyzer, options);
+  return builder.build(*parse_query(query, schema.field_names()));
+}
+
+std::string built(const std::string& query, const TableLookups& lookups) {
   QueryBuilderOptions options;
   options.all_terms_first = false;
-  QueryBuilder builder(lookups, schema, analyzer, options);
-  return builder.build(*parse_query(query, schema.field_names())).query.get_description();
+  return build(query, lookups, options).query.get_description();
+}
+
+// The plan's weighted parts as "kind term (label)", in the order explain lists them.
+std::vector<std::string> parts_of(const std::string& query, QueryBuilderOptions options = {}) {
+  TableLookups lookups;
+  lookups.compounds["ceasefire"] = {"cease fire"};
+  lookups.statements = {"s1"};
+  Analyzer analyzer(AnalyzerOptions{"en"});
+  ConceptTable concepts = ConceptTable::builtin(analyzer);
+  options.concepts = &concepts;
+  std::vector<std::string> out;
+  for (const PlanPart& part : build(query, lookups, options).plan.parts())
+    out.push_back(std::string(part_kind_name(part.kind)) + " " + part.term + " (" + part.label +
+                  ")");
+  return out;
 }
 
 TEST(QueryBuilder, CompoundsComeFromTheLookups) {
@@ -60,6 +80,79 @@ TEST(QueryBuilder, MetadataTextSelectsStatementsThroughTheLookups) {
   EXPECT_EQ(lookups.statement_queries, 1u);
   TableLookups nothing;
   EXPECT_EQ(built("speaker:Nobody", nothing), "Query()");  // matches nothing
+}
+
+TEST(QueryBuilder, EveryWeightedPartOfThePlanSaysWhatItIsAndWhereItCameFrom) {
+  using V = std::vector<std::string>;
+  QueryBuilderOptions expand;
+  expand.expand_all = true;
+  QueryBuilderOptions proximity;
+  proximity.proximity_weight = 0.3;
+  struct Case {
+    std::string query;
+    QueryBuilderOptions options;
+    V parts;
+  };
+  const Case cases[] = {
+      {"ceasefire observers",
+       {},
+       {"tier all words ()", "stem ceasefir (ceasefire)", "exact ceasefire (ceasefire)",
+        "phrase cease fire (ceasefire)", "stem observ (observers)", "exact observers (observers)"}},
+      {"\"Article 5\"", {}, {"phrase article 5 (\"Article 5\")"}},
+      {"US troops",
+       {},
+       {"tier all words ()", "acronym us (US)", "stem troop (troops)", "exact troops (troops)"}},
+      {"secur*", {}, {"wildcard secur (secur*)"}},
+      {"peace NEAR/3 talks", {}, {"near peace talks (peace NEAR talks)"}},
+      {"requires requirements",
+       {},
+       {"tier all words ()", "stem requir (requires)", "exact requires (requires)",
+        "stem requir (requirements)", "exact requirements (requirements)"}},
+      // Filters only select (a FILTER's right side): they are not parts of the weight.
+      {"country:UKR peace", {}, {"stem peac (peace)", "exact peace (peace)"}},
+      {"peace OR country:UKR",
+       {},
+       {"stem peac (peace)", "exact peace (peace)", "filter country:UKR (country:UKR)"}},
+      // Excluded words never weigh.
+      {"peace -war", {}, {"stem peac (peace)", "exact peace (peace)"}},
+      {"defence",
+       {},
+       {"stem defenc (defence)", "exact defence (defence)", "stem defens (defence)"}},
+      {"air patrols",
+       proximity,
+       {"tier all words ()", "stem air (air)", "exact air (air)", "stem patrol (patrols)",
+        "exact patrols (patrols)", "proximity air patrols ()"}},
+  };
+  for (const Case& c : cases) EXPECT_EQ(parts_of(c.query, c.options), c.parts) << c.query;
+  // A concept's other wordings are expansions, each named by its own wording.
+  V backstop = parts_of("~backstop");
+  ASSERT_GE(backstop.size(), 3u);
+  EXPECT_EQ(backstop[0], "stem backstop (backstop)");
+  EXPECT_EQ(backstop[2], "expansion security guarantee (\"security guarantee\")");
+}
+
+TEST(QueryBuilder, EachPartAloneWeighsWhileTheOthersStillMatch) {
+  TableLookups lookups;
+  QueryBuilderOptions options;
+  options.all_terms_first = false;
+  QueryPlan plan = build("peace talks", lookups, options).plan;
+  EXPECT_EQ(plan.query_weighing_only(2).get_description(),
+            "Query((((0 * Zpeac AND_MAYBE 0.25 * 0 * peace) OR (Ztalk AND_MAYBE 0.25 * 0 * talks)) "
+            "AND_NOT XTstatement))");
+  EXPECT_EQ(plan.part_query(3).get_description(), "Query(talks)");
+  EXPECT_EQ(plan.query().get_description(),
+            build("peace talks", lookups, options).query.get_description());
+}
+
+TEST(QueryPlan, CombinesOnlyOperatorsWhoseWeightIsASum) {
+  QueryPlan a = QueryPlan::part(Xapian::Query("a"), {PartKind::Exact, "a", "a"});
+  EXPECT_THROW(QueryPlan::combine(Xapian::Query::OP_PHRASE, {a, a}), std::logic_error);
+  EXPECT_TRUE(QueryPlan().empty());
+  EXPECT_EQ(QueryPlan().query().get_description(), "Query()");
+  QueryPlan tagged = QueryPlan::scaled(a, 0.5).with_kind(PartKind::Expansion);
+  ASSERT_EQ(tagged.parts().size(), 1u);
+  EXPECT_EQ(tagged.parts()[0].kind, PartKind::Expansion);
+  EXPECT_EQ(tagged.query().get_description(), "Query(0.5 * a)");
 }
 
 }  // namespace

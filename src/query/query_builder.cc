@@ -13,14 +13,39 @@ namespace {
 
 using Q = Xapian::Query;
 
-Q or_of(const std::vector<Q>& qs) {
-  if (qs.size() == 1) return qs[0];
-  return Q(Q::OP_OR, qs.begin(), qs.end());
+using P = QueryPlan;
+
+P or_of(std::vector<P> ps) {
+  if (ps.size() == 1) return ps[0];
+  return P::combine(Q::OP_OR, std::move(ps));
 }
 
-Q and_of(const std::vector<Q>& qs) {
-  if (qs.size() == 1) return qs[0];
-  return Q(Q::OP_AND, qs.begin(), qs.end());
+P and_of(std::vector<P> ps) {
+  if (ps.size() == 1) return ps[0];
+  return P::combine(Q::OP_AND, std::move(ps));
+}
+
+// A query term as a part: stems (Z...) and acronyms (XU...) named without their prefix.
+P term_part(const std::string& term, PartKind kind, const std::string& label) {
+  std::string shown = term;
+  if (kind == PartKind::Stem && term.rfind(terms::kStem, 0) == 0)
+    shown = term.substr(terms::kStem.size());
+  if (kind == PartKind::Acronym && term.rfind(terms::kAcronym, 0) == 0)
+    shown = term.substr(terms::kAcronym.size());
+  return P::part(Q(term), {kind, label, shown});
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// Words in sequence (OP_PHRASE) or within a window (OP_NEAR), as a part named by its words.
+P positional_part(Q::op op, const std::vector<std::string>& forms, Xapian::termcount window,
+                  const std::string& label) {
+  PartKind kind = op == Q::OP_NEAR ? PartKind::Near : PartKind::Phrase;
+  return P::part(Q(op, forms.begin(), forms.end(), window), {kind, label, joined(forms)});
 }
 
 // Range bounds for dates: a lower bound starts its period, an upper bound ends it,
@@ -64,18 +89,19 @@ QueryBuilder::QueryBuilder(const QueryLookups& lookups, const Schema& schema, An
 BuiltQuery QueryBuilder::build(const QueryNode& root) {
   BuiltQuery out;
   Part part = build_node(root, true, out);
-  Q query;
+  P plan;
   if (part.empty) {
-    query = Q();  // matches nothing
+    plan = P();  // matches nothing
   } else if (part.filter) {
     // Only filters: every matching passage, unranked.
-    query = Q(Q::OP_FILTER, Q::MatchAll, part.query);
+    plan = P::combine(Q::OP_FILTER, {P::selector(Q::MatchAll), part.plan});
     out.ranked = false;
   } else {
-    query = part.query;
+    plan = part.plan;
   }
   // Statement records carry the id term too; they are never results.
-  out.query = terms::without_records(query);
+  out.plan = P::combine(Q::OP_AND_NOT, {plan, P::selector(Q(std::string(terms::kRecordType)))});
+  out.query = out.plan.query();
   return out;
 }
 
@@ -105,18 +131,18 @@ QueryBuilder::Part QueryBuilder::build_node(const QueryNode& node, bool top_leve
         Part p = build_node(*child, false, out);
         if (!p.empty) parts.push_back(std::move(p));
       }
-      if (parts.empty()) return {Q(), false, "", true};
-      std::vector<Q> ranked, filters;
-      for (auto& p : parts) (p.filter ? filters : ranked).push_back(p.query);
+      if (parts.empty()) return {P(), false, "", true};
+      std::vector<P> ranked, filters;
+      for (auto& p : parts) (p.filter ? filters : ranked).push_back(p.plan);
       if (node.kind == K::Or) {
-        std::vector<Q> all;
-        for (auto& p : parts) all.push_back(p.query);
+        std::vector<P> all;
+        for (auto& p : parts) all.push_back(p.plan);
         bool all_filters = ranked.empty();
         return {or_of(all), all_filters, "", false};
       }
       if (ranked.empty()) return {and_of(filters), true, "", false};
-      Q q = and_of(ranked);
-      if (!filters.empty()) q = Q(Q::OP_FILTER, q, and_of(filters));
+      P q = and_of(ranked);
+      if (!filters.empty()) q = P::combine(Q::OP_FILTER, {q, and_of(filters)});
       return {q, false, "", false};
     }
     case K::AndNot: {
@@ -126,44 +152,46 @@ QueryBuilder::Part QueryBuilder::build_node(const QueryNode& node, bool top_leve
       Part right = build_node(*node.children.at(1), false, scratch);
       if (left.empty) return left;
       if (right.empty) return left;
-      Q base = left.filter ? Q(Q::OP_FILTER, Q::MatchAll, left.query) : left.query;
-      return {Q(Q::OP_AND_NOT, base, right.query), false, "", false};
+      P base =
+          left.filter ? P::combine(Q::OP_FILTER, {P::selector(Q::MatchAll), left.plan}) : left.plan;
+      return {P::combine(Q::OP_AND_NOT, {base, right.plan}), false, "", false};
     }
   }
-  return {Q(), false, "", true};
+  return {P(), false, "", true};
 }
 
-Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& prefix, bool exact,
-                                       const std::string& label, BuiltQuery& out, bool highlight) {
+QueryPlan QueryBuilder::word_query(const Token& token, const std::string& prefix, bool exact,
+                                   const std::string& label, BuiltQuery& out, bool highlight) {
   HighlightPattern pattern;
   pattern.label = label;
   pattern.forms = {token.form};
-  Q q;
+  P q;
   // A capitalised "US"/"WHO"/"IT" or a dotted "U.S." means the acronym, not the
   // common word it folds to: search the acronym term, which only such spellings carry.
   bool acronym = prefix.empty() && (token.dotted_acronym || (token.all_caps && !options_.shouted &&
                                                              Analyzer::is_common_word(token.form)));
   if (acronym) {
     pattern.kind = HighlightPattern::Kind::Acronym;
-    q = Q(std::string(terms::kAcronym) + token.form);
+    q = term_part(std::string(terms::kAcronym) + token.form, PartKind::Acronym, label);
   } else if (exact) {
     pattern.kind = HighlightPattern::Kind::Exact;
-    q = Q(prefix + token.form);
+    q = term_part(prefix + token.form, PartKind::Exact, label);
   } else {
     const std::string& stem = analyzer_.stem(token.form);
     pattern.kind = HighlightPattern::Kind::Word;
     pattern.stem = stem;
     if (stem.empty()) {
-      q = Q(prefix + token.form);
+      q = term_part(prefix + token.form, PartKind::Exact, label);
     } else {
       // Stem matches all variants; the exact form adds a little, so exact forms rank first.
       // Every passage with the exact form also has its stem, so AND_MAYBE gives the same
       // matches and weights as OR but reads the exact form's postings only where the
       // stem matched (measured in docs/PERFORMANCE.md).
-      Q stem_q(std::string(terms::kStem) + prefix + stem);
+      P stem_q = term_part(std::string(terms::kStem) + prefix + stem, PartKind::Stem, label);
       if (options_.exact_boost > 0)
-        q = Q(Q::OP_AND_MAYBE, stem_q,
-              Q(Q::OP_SCALE_WEIGHT, Q(prefix + token.form), options_.exact_boost));
+        q = P::combine(Q::OP_AND_MAYBE,
+                       {stem_q, P::scaled(term_part(prefix + token.form, PartKind::Exact, label),
+                                          options_.exact_boost)});
       else
         q = stem_q;
     }
@@ -176,7 +204,7 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
         if (parts.size() < 2) continue;
         std::vector<std::string> forms;
         for (auto& p : parts) forms.push_back(prefix + p.form);
-        q = Q(Q::OP_OR, q, Q(Q::OP_PHRASE, forms.begin(), forms.end(), forms.size()));
+        q = P::combine(Q::OP_OR, {q, positional_part(Q::OP_PHRASE, forms, forms.size(), label)});
         if (highlight) {
           HighlightPattern seq;
           seq.kind = HighlightPattern::Kind::Sequence;
@@ -192,9 +220,11 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
     const std::string& variant = options_.concepts->spelling_variant(token.form);
     if (!variant.empty()) {
       const std::string& variant_stem = analyzer_.stem(variant);
-      q = Q(Q::OP_OR, q,
-            Q(variant_stem.empty() ? prefix + variant
-                                   : std::string(terms::kStem) + prefix + variant_stem));
+      P variant_q =
+          variant_stem.empty()
+              ? term_part(prefix + variant, PartKind::Exact, label)
+              : term_part(std::string(terms::kStem) + prefix + variant_stem, PartKind::Stem, label);
+      q = P::combine(Q::OP_OR, {q, variant_q});
       if (highlight) {
         HighlightPattern v;
         v.kind = HighlightPattern::Kind::Word;
@@ -209,13 +239,13 @@ Xapian::Query QueryBuilder::word_query(const Token& token, const std::string& pr
   return q;
 }
 
-Xapian::Query QueryBuilder::sequence_query(const std::vector<Token>& tokens,
-                                           const std::vector<Compound>& compounds,
-                                           const std::string& prefix, const std::string& label,
-                                           BuiltQuery& out, bool highlight) {
+QueryPlan QueryBuilder::sequence_query(const std::vector<Token>& tokens,
+                                       const std::vector<Compound>& compounds,
+                                       const std::string& prefix, const std::string& label,
+                                       BuiltQuery& out, bool highlight) {
   std::vector<std::string> forms;
   for (auto& t : tokens) forms.push_back(prefix + t.form);
-  Q q(Q::OP_PHRASE, forms.begin(), forms.end(), forms.size());
+  P q = positional_part(Q::OP_PHRASE, forms, forms.size(), label);
   if (highlight) {
     HighlightPattern seq;
     seq.kind = HighlightPattern::Kind::Sequence;
@@ -225,7 +255,7 @@ Xapian::Query QueryBuilder::sequence_query(const std::vector<Token>& tokens,
   }
   // "cease-fire" typed as one word: also the joined form "ceasefire".
   if (compounds.size() == 1 && compounds[0].parts == tokens.size()) {
-    q = Q(Q::OP_OR, q, Q(prefix + compounds[0].joined));
+    q = P::combine(Q::OP_OR, {q, term_part(prefix + compounds[0].joined, PartKind::Exact, label)});
     if (highlight) {
       HighlightPattern joined;
       joined.kind = HighlightPattern::Kind::Exact;
@@ -237,8 +267,8 @@ Xapian::Query QueryBuilder::sequence_query(const std::vector<Token>& tokens,
   return q;
 }
 
-Xapian::Query QueryBuilder::expand_concepts(Xapian::Query base, const std::vector<Token>& tokens,
-                                            const std::string& label, BuiltQuery& out) {
+QueryPlan QueryBuilder::expand_concepts(QueryPlan base, const std::vector<Token>& tokens,
+                                        const std::string& label, BuiltQuery& out) {
   if (!options_.concepts) return base;
   std::vector<std::string> forms;
   for (auto& t : tokens) forms.push_back(t.form);
@@ -249,7 +279,7 @@ Xapian::Query QueryBuilder::expand_concepts(Xapian::Query base, const std::vecto
     return base;
   }
   std::string own = wording_key(label, analyzer_);
-  std::vector<Q> wordings;
+  std::vector<P> wordings;
   std::string listed;
   for (const Concept* c : concepts) {
     for (const std::string& wording : c->wordings) {
@@ -267,7 +297,8 @@ Xapian::Query QueryBuilder::expand_concepts(Xapian::Query base, const std::vecto
     out.notes.push_back("~" + label + ": concept '" + c->name + "' adds " + listed);
   }
   if (wordings.empty()) return base;
-  return Q(Q::OP_OR, base, Q(Q::OP_SCALE_WEIGHT, or_of(wordings), options_.expansion_weight));
+  P others = P::scaled(or_of(wordings).with_kind(PartKind::Expansion), options_.expansion_weight);
+  return P::combine(Q::OP_OR, {base, others});
 }
 
 QueryBuilder::Part QueryBuilder::build_word(const QueryNode& node, BuiltQuery& out) {
@@ -287,7 +318,7 @@ QueryBuilder::Part QueryBuilder::build_word(const QueryNode& node, BuiltQuery& o
     analyzer_.analyze(word->text, tokens);
     Part base = build_word_as_written(*word, out);
     if (base.empty) return base;
-    return {expand_concepts(base.query, tokens, word->text, out)};
+    return {expand_concepts(base.plan, tokens, word->text, out)};
   }
   return build_word_as_written(node, out);
 }
@@ -298,7 +329,7 @@ QueryBuilder::Part QueryBuilder::build_word_as_written(const QueryNode& node, Bu
   analyzer_.analyze(node.text, tokens, &compounds);
   if (tokens.empty()) {
     out.notes.push_back("ignored '" + node.text + "' (no searchable characters)");
-    return {Q(), false, "", true};
+    return {P(), false, "", true};
   }
   if (node.wildcard) {
     std::string form = tokens.back().form;
@@ -310,9 +341,9 @@ QueryBuilder::Part QueryBuilder::build_word_as_written(const QueryNode& node, Bu
     p.forms = {form};
     p.label = node.text + "*";
     out.highlights.push_back(p);
-    return {
-        Q(Q::OP_WILDCARD, form, options_.max_wildcard_expansion, Q::WILDCARD_LIMIT_MOST_FREQUENT),
-        false, "", false};
+    Q wildcard(Q::OP_WILDCARD, form, options_.max_wildcard_expansion,
+               Q::WILDCARD_LIMIT_MOST_FREQUENT);
+    return {P::part(wildcard, {PartKind::Wildcard, p.label, form}), false, "", false};
   }
   if (tokens.size() == 1) return {word_query(tokens[0], "", false, node.text, out, true)};
   return {sequence_query(tokens, compounds, "", node.text, out, true)};
@@ -323,7 +354,7 @@ QueryBuilder::Part QueryBuilder::build_phrase(const QueryNode& node, BuiltQuery&
   if (!options_.expand_all || base.empty) return base;
   std::vector<Token> tokens;
   analyzer_.analyze(node.text, tokens);
-  return {expand_concepts(base.query, tokens, node.text, out)};
+  return {expand_concepts(base.plan, tokens, node.text, out)};
 }
 
 QueryBuilder::Part QueryBuilder::build_phrase_as_written(const QueryNode& node, BuiltQuery& out) {
@@ -333,16 +364,16 @@ QueryBuilder::Part QueryBuilder::build_phrase_as_written(const QueryNode& node, 
   std::string label = "\"" + node.text + "\"";
   if (tokens.empty()) {
     out.notes.push_back("ignored " + label + " (no searchable characters)");
-    return {Q(), false, "", true};
+    return {P(), false, "", true};
   }
   if (tokens.size() == 1) return {word_query(tokens[0], "", true, label, out, true)};
-  Q q = sequence_query(tokens, compounds, "", label, out, true);
+  P q = sequence_query(tokens, compounds, "", label, out, true);
   // A two-word phrase whose joined form the index knows as a compound ("cease fire"
   // -> "ceasefire") also matches the joined spelling.
   if (tokens.size() == 2) {
     std::string joined = tokens[0].form + tokens[1].form;
     if (!lookups_.compound_splits(joined).empty()) {
-      q = Q(Q::OP_OR, q, Q(joined));
+      q = P::combine(Q::OP_OR, {q, term_part(joined, PartKind::Exact, label)});
       HighlightPattern p;
       p.kind = HighlightPattern::Kind::Exact;
       p.forms = {joined};
@@ -364,8 +395,10 @@ QueryBuilder::Part QueryBuilder::build_field(const QueryNode& node, const FieldS
     range.offset = node.offset;
     return build_range(range, out);
   }
+  std::string label = node.field + ":" + node.text;
   if (field.is_filter() && (node.kind == K::Word || node.kind == K::Phrase)) {
-    return {Q(terms::filter_term(field, node.text)), true, field.name, false};
+    Q term(terms::filter_term(field, node.text));
+    return {P::part(term, {PartKind::Filter, label, label}), true, field.name, false};
   }
   if (field.is_text() && (node.kind == K::Word || node.kind == K::Phrase)) {
     std::vector<Token> tokens;
@@ -373,17 +406,17 @@ QueryBuilder::Part QueryBuilder::build_field(const QueryNode& node, const FieldS
     analyzer_.analyze(node.text, tokens, &compounds);
     if (tokens.empty()) {
       out.notes.push_back("ignored " + node.field + ":" + node.text);
-      return {Q(), false, "", true};
+      return {P(), false, "", true};
     }
     const std::string& prefix = *field.text_prefix;
-    std::string label = node.field + ":" + node.text;
     // Field words are not highlighted in the passage body: they matched metadata.
     BuiltQuery scratch;
-    Q on_records =
+    P on_records =
         tokens.size() == 1
             ? word_query(tokens[0], prefix, node.kind == K::Phrase, label, scratch, false)
             : sequence_query(tokens, compounds, prefix, label, scratch, false);
-    return {statements_matching(on_records, node), true, field.name, false};
+    Q members = statements_matching(on_records.query(), node);
+    return {P::part(members, {PartKind::Filter, label, label}), true, field.name, false};
   }
   throw QuerySyntaxError(node.offset, "field '" + field.name + "' cannot be searched that way");
 }
@@ -433,7 +466,8 @@ QueryBuilder::Part QueryBuilder::build_range(const QueryNode& node, BuiltQuery&)
   } else {
     throw QuerySyntaxError(node.offset, "range has neither a start nor an end");
   }
-  return {q, true, field->name, false};
+  std::string label = field->name + ":" + node.low + ".." + node.high;
+  return {P::part(q, {PartKind::Filter, label, label}), true, field->name, false};
 }
 
 QueryBuilder::Part QueryBuilder::build_near(const QueryNode& node, BuiltQuery& out) {
@@ -459,23 +493,23 @@ QueryBuilder::Part QueryBuilder::build_near(const QueryNode& node, BuiltQuery& o
   p.window = window;
   p.label = label;
   out.highlights.push_back(std::move(p));
-  return {Q(Q::OP_NEAR, forms.begin(), forms.end(), window)};
+  return {positional_part(Q::OP_NEAR, forms, window, label)};
 }
 
-Xapian::Query QueryBuilder::combine_filters(std::vector<Part>& filters) {
+QueryPlan QueryBuilder::combine_filters(std::vector<Part>& filters) {
   // Xapian's convention: values of the same field are alternatives (OR), different
   // fields must all hold (AND).
-  std::map<std::string, std::vector<Q>> by_field;
-  for (auto& f : filters) by_field[f.field].push_back(f.query);
-  std::vector<Q> groups;
-  for (auto& [field, qs] : by_field) groups.push_back(or_of(qs));
+  std::map<std::string, std::vector<P>> by_field;
+  for (auto& f : filters) by_field[f.field].push_back(f.plan);
+  std::vector<P> groups;
+  for (auto& [field, ps] : by_field) groups.push_back(or_of(ps));
   return and_of(groups);
 }
 
-QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level, BuiltQuery& out) {
+std::vector<bool> QueryBuilder::stop_words_to_drop(const QueryNode& bag, bool top_level) {
   using Occur = QueryNode::Occur;
-  std::vector<Q> should, must, must_not;
-  std::vector<Part> filters, excluded_filters;
+  std::vector<bool> dropped(bag.children.size(), false);
+  if (!top_level || options_.stopwords == StopList::None) return dropped;
   // Stop words are dropped from a ranked top-level bag, unless nothing else would remain.
   // A word written as an acronym ("US", "WHO") is not one, unless the whole query shouts.
   auto single_form = [&](const QueryNode& child) -> std::optional<std::string> {
@@ -487,84 +521,99 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
       return std::nullopt;
     return tokens[0].form;
   };
-  std::vector<bool> dropped(node.children.size(), false);
-  if (top_level && options_.stopwords != StopList::None) {
-    bool any_kept = false;
-    for (size_t i = 0; i < node.children.size(); ++i) {
-      Occur occur = i < node.occurs.size() ? node.occurs[i] : Occur::Should;
-      auto form = single_form(*node.children[i]);
-      dropped[i] = occur == Occur::Should && form && is_stopword(*form, options_.stopwords);
-      any_kept = any_kept || !dropped[i];
-    }
-    if (!any_kept) dropped.assign(node.children.size(), false);
+  bool any_kept = false;
+  for (size_t i = 0; i < bag.children.size(); ++i) {
+    Occur occur = i < bag.occurs.size() ? bag.occurs[i] : Occur::Should;
+    auto form = single_form(*bag.children[i]);
+    dropped[i] = occur == Occur::Should && form && is_stopword(*form, options_.stopwords);
+    any_kept = any_kept || !dropped[i];
   }
-  std::vector<const QueryNode*> ranked_words;  // for proximity pairs, in query order
+  if (!any_kept) dropped.assign(bag.children.size(), false);
+  return dropped;
+}
+
+QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level, BuiltQuery& out) {
+  using Occur = QueryNode::Occur;
+  BagParts bag;
+  std::vector<bool> dropped = stop_words_to_drop(node, top_level);
   for (size_t i = 0; i < node.children.size(); ++i) {
     Occur occur = i < node.occurs.size() ? node.occurs[i] : Occur::Should;
     if (dropped[i]) {
       out.notes.push_back("ignored '" + node.children[i]->text + "' (stop word)");
       continue;
     }
-    if (occur != Occur::MustNot) ranked_words.push_back(node.children[i].get());
+    if (occur != Occur::MustNot) bag.ranked_words.push_back(node.children[i].get());
     BuiltQuery scratch;
     Part part = build_node(*node.children[i], false, occur == Occur::MustNot ? scratch : out);
     if (part.empty) continue;
     if (occur == Occur::MustNot) {
-      must_not.push_back(part.query);
+      bag.must_not.push_back(part.plan);
     } else if (part.filter) {
-      filters.push_back(std::move(part));
+      bag.filters.push_back(std::move(part));
     } else {
-      (occur == Occur::Must ? must : should).push_back(part.query);
+      (occur == Occur::Must ? bag.must : bag.should).push_back(part.plan);
     }
   }
-  if (should.empty() && must.empty() && filters.empty()) {
-    if (must_not.empty()) return {Q(), false, "", true};
-    return {Q(Q::OP_AND_NOT, Q::MatchAll, or_of(must_not)), false, "", false};
+  return combine_bag(bag, top_level, out);
+}
+
+QueryBuilder::Part QueryBuilder::combine_bag(BagParts& bag, bool top_level, BuiltQuery& out) {
+  if (bag.should.empty() && bag.must.empty() && bag.filters.empty()) {
+    if (bag.must_not.empty()) return {P(), false, "", true};
+    return {P::combine(Q::OP_AND_NOT, {P::selector(Q::MatchAll), or_of(bag.must_not)}), false, "",
+            false};
   }
-  Q q;
+  P q;
   bool only_filters = false;
-  if (!should.empty()) {
-    q = or_of(should);
-    if (top_level && must.empty() && should.size() >= 2 && options_.all_terms_first) {
-      // Tier: a constant weight larger than any BM25 sum for passages that match
-      // every word, so they come first; BM25 orders within each tier.
-      double bonus = 1000.0 * static_cast<double>(should.size() + 1);
-      auto* source = new Xapian::FixedWeightPostingSource(bonus);
-      Q tier(Q::OP_FILTER, Q(source->release()), and_of(should));
-      // OR, not AND_MAYBE: once ten passages are in the tier, Xapian's OR lets the tier
-      // (an AND of every word) drive the match, far faster than walking q (measured).
-      q = Q(Q::OP_OR, tier, q);
-      out.all_terms_bonus = bonus;
-    }
+  if (!bag.should.empty()) {
+    q = or_of(bag.should);
+    if (top_level && bag.must.empty() && bag.should.size() >= 2 && options_.all_terms_first)
+      q = with_all_words_tier(q, bag.should, out);
   }
-  if (!must.empty()) q = should.empty() ? and_of(must) : Q(Q::OP_AND_MAYBE, and_of(must), q);
-  if (top_level && options_.proximity_weight > 0 && (!should.empty() || !must.empty())) {
+  if (!bag.must.empty())
+    q = bag.should.empty() ? and_of(bag.must) : P::combine(Q::OP_AND_MAYBE, {and_of(bag.must), q});
+  if (top_level && options_.proximity_weight > 0 && (!bag.should.empty() || !bag.must.empty())) {
     // Extra weight only: a pair matches only where both of its words do.
-    Q pairs = proximity_pairs(ranked_words);
-    if (!pairs.empty()) q = Q(Q::OP_AND_MAYBE, q, pairs);
+    P pairs = proximity_pairs(bag.ranked_words);
+    if (!pairs.empty()) q = P::combine(Q::OP_AND_MAYBE, {q, pairs});
   }
-  if (!filters.empty()) {
-    Q f = combine_filters(filters);
-    if (should.empty() && must.empty()) {
+  if (!bag.filters.empty()) {
+    P f = combine_filters(bag.filters);
+    if (bag.should.empty() && bag.must.empty()) {
       q = f;
       only_filters = true;
     } else {
-      q = Q(Q::OP_FILTER, q, f);
+      q = P::combine(Q::OP_FILTER, {q, f});
     }
   }
-  if (!must_not.empty()) {
-    Q base = only_filters ? Q(Q::OP_FILTER, Q::MatchAll, q) : q;
-    return {Q(Q::OP_AND_NOT, base, or_of(must_not)), false, "", false};
+  if (!bag.must_not.empty()) {
+    P base = only_filters ? P::combine(Q::OP_FILTER, {P::selector(Q::MatchAll), q}) : q;
+    return {P::combine(Q::OP_AND_NOT, {base, or_of(bag.must_not)}), false, "", false};
   }
   return {q, only_filters, "", false};
 }
 
-Xapian::Query QueryBuilder::proximity_pairs(const std::vector<const QueryNode*>& words) {
+QueryPlan QueryBuilder::with_all_words_tier(const QueryPlan& any_word,
+                                            const std::vector<QueryPlan>& words, BuiltQuery& out) {
+  // Tier: a constant weight larger than any BM25 sum for passages that match every
+  // word, so they come first; BM25 orders within each tier.
+  double bonus = 1000.0 * static_cast<double>(words.size() + 1);
+  auto* source = new Xapian::FixedWeightPostingSource(bonus);
+  P tier =
+      P::combine(Q::OP_FILTER,
+                 {P::part(Q(source->release()), {PartKind::Tier, "", "all words"}), and_of(words)});
+  out.all_terms_bonus = bonus;
+  // OR, not AND_MAYBE: once ten passages are in the tier, Xapian's OR lets the tier
+  // (an AND of every word) drive the match, far faster than walking the words (measured).
+  return P::combine(Q::OP_OR, {tier, any_word});
+}
+
+QueryPlan QueryBuilder::proximity_pairs(const std::vector<const QueryNode*>& words) {
   // Pairs of consecutive single-word query words, by exact form (the positional terms).
   // A word that is not a single plain word (a phrase, a field, a wildcard) breaks the chain;
   // stop words are skipped ("effect of drugs" pairs effect with drugs, which a window of 3
   // or more finds), since pairs like "of the" would reward mere frequent phrases.
-  std::vector<Q> pairs;
+  std::vector<P> pairs;
   std::string previous;
   for (const QueryNode* node : words) {
     std::string form;
@@ -577,12 +626,12 @@ Xapian::Query QueryBuilder::proximity_pairs(const std::vector<const QueryNode*>&
     if (!form.empty() && !previous.empty() && form != previous) {
       std::vector<std::string> pair = {previous, form};
       Q::op op = options_.proximity_near ? Q::OP_NEAR : Q::OP_PHRASE;
-      pairs.emplace_back(op, pair.begin(), pair.end(), options_.proximity_window);
+      pairs.push_back(positional_part(op, pair, options_.proximity_window, ""));
     }
     previous = form;
   }
-  if (pairs.empty()) return Q();
-  return Q(Q::OP_SCALE_WEIGHT, or_of(pairs), options_.proximity_weight);
+  if (pairs.empty()) return P();
+  return P::scaled(or_of(pairs).with_kind(PartKind::Proximity), options_.proximity_weight);
 }
 
 }  // namespace polsearch

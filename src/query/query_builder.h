@@ -14,12 +14,14 @@
 #include "highlight.h"
 #include "query_ast.h"
 #include "query_lookups.h"
+#include "query_plan.h"
 #include "schema.h"
 
 namespace polsearch {
 
 struct BuiltQuery {
-  Xapian::Query query;
+  QueryPlan plan;       // the query's typed parts (for --explain)
+  Xapian::Query query;  // plan.query()
   std::vector<HighlightPattern> highlights;
   // Passages that contain every bare word get this much extra weight so they rank
   // first (0 if not used); output subtracts it again.
@@ -71,13 +73,13 @@ class QueryBuilder {
 
  private:
   struct Part {
-    Xapian::Query query;
+    QueryPlan plan;
     bool filter = false;  // boolean only (field filters, ranges): no weight
     std::string field;    // for grouping filters: same field OR, different fields AND
     bool empty = false;   // analysed to nothing
-    Part(Xapian::Query q = {}, bool is_filter = false, std::string filter_field = {},
+    Part(QueryPlan p = {}, bool is_filter = false, std::string filter_field = {},
          bool is_empty = false)
-        : query(std::move(q)), filter(is_filter), field(std::move(filter_field)), empty(is_empty) {}
+        : plan(std::move(p)), filter(is_filter), field(std::move(filter_field)), empty(is_empty) {}
   };
   Part build_node(const QueryNode& node, bool top_level, BuiltQuery& out);
   Part build_word(const QueryNode& node, BuiltQuery& out);
@@ -87,16 +89,26 @@ class QueryBuilder {
   Part build_field(const QueryNode& node, const FieldSpec& field, BuiltQuery& out);
   Part build_range(const QueryNode& node, BuiltQuery& out);
   Part build_near(const QueryNode& node, BuiltQuery& out);
+  // A bag's children sorted by how they occur (query_ast.h's Occur).
+  struct BagParts {
+    std::vector<QueryPlan> should, must, must_not;
+    std::vector<Part> filters;
+    std::vector<const QueryNode*> ranked_words;  // for proximity pairs, in query order
+  };
   Part build_bag(const QueryNode& node, bool top_level, BuiltQuery& out);
-  Xapian::Query proximity_pairs(const std::vector<const QueryNode*>& words);
-  Xapian::Query word_query(const Token& token, const std::string& prefix, bool exact,
-                           const std::string& label, BuiltQuery& out, bool highlight);
-  Xapian::Query sequence_query(const std::vector<Token>& tokens,
-                               const std::vector<Compound>& compounds, const std::string& prefix,
-                               const std::string& label, BuiltQuery& out, bool highlight);
-  Xapian::Query combine_filters(std::vector<Part>& filters);
-  Xapian::Query expand_concepts(Xapian::Query base, const std::vector<Token>& tokens,
-                                const std::string& label, BuiltQuery& out);
+  std::vector<bool> stop_words_to_drop(const QueryNode& bag, bool top_level);
+  Part combine_bag(BagParts& bag, bool top_level, BuiltQuery& out);
+  QueryPlan with_all_words_tier(const QueryPlan& any_word, const std::vector<QueryPlan>& words,
+                                BuiltQuery& out);
+  QueryPlan proximity_pairs(const std::vector<const QueryNode*>& words);
+  QueryPlan word_query(const Token& token, const std::string& prefix, bool exact,
+                       const std::string& label, BuiltQuery& out, bool highlight);
+  QueryPlan sequence_query(const std::vector<Token>& tokens, const std::vector<Compound>& compounds,
+                           const std::string& prefix, const std::string& label, BuiltQuery& out,
+                           bool highlight);
+  QueryPlan combine_filters(std::vector<Part>& filters);
+  QueryPlan expand_concepts(QueryPlan base, const std::vector<Token>& tokens,
+                            const std::string& label, BuiltQuery& out);
   Xapian::Query statements_matching(const Xapian::Query& on_records, const QueryNode& node);
 
   const QueryLookups& lookups_;

@@ -1,8 +1,9 @@
-// Why a passage ranked: its weight split into the parts of the query that produced it
-// (a word's stem, its exact form, a phrase, a concept expansion, a feedback term, the
+// Why a passage ranked: its weight split into the parts of the query plan that produced
+// it (a word's stem, its exact form, a phrase, a concept expansion, a feedback term, the
 // all-words tier, ...). Each part is weighed by Xapian itself, with the searcher's
 // weighting scheme, on a copy of the query in which every other part counts zero, so
-// the parts add up to the passage's weight.
+// the parts add up to the passage's weight. What each part is comes from the plan
+// (query_plan.h), which the builder typed as it made it.
 #pragma once
 
 #include <string>
@@ -10,37 +11,29 @@
 
 #include <xapian.h>
 
-#include "query_builder.h"
+#include "query_plan.h"
 
 namespace polsearch {
 
 struct ExplainPart {
-  std::string kind;   // stem, exact, acronym, phrase, near, proximity, expansion, feedback,
-                      // like, wildcard, synonym, tier, other passages
+  std::string kind;   // part_kind_name(): stem, exact, acronym, phrase, near, proximity,
+                      // expansion, feedback, like, wildcard, synonym, tier, filter; or
+                      // "other passages" (added by the searcher)
   std::string term;   // what matched: a stem, a form, "word word" for a phrase
-  std::string query;  // the query part (label) it came from, if known
+  std::string query;  // the query words (label) it came from, if any
   double weight = 0;
 };
 
 // A weighted piece of the final query whose weight simply adds to the others'
-// (the query from the builder, the feedback expansion, the --like terms, a tier).
+// (the builder's plan, the feedback expansion, the --like terms and their tier).
 struct ExplainComponent {
-  Xapian::Query query;
-  std::string kind;  // "" = tell each part's kind from the query's structure
-  std::string term;  // for a component that is one part (a tier): its name
+  QueryPlan plan;
 };
 
-struct ExplainLabels {
-  const std::vector<HighlightPattern>* patterns = nullptr;  // to name the query parts
-  double exact_boost = 0.25;
-  double expansion_weight = 0.5;
-  double proximity_weight = 0;
-};
-
-// The parts of `docid`'s weight (parts that did not match left out). `weighting` must be the scheme
-// the search used.
+// The parts of `docid`'s weight (parts that did not match left out). `weighting` must
+// be the scheme the search used.
 std::vector<ExplainPart> explain_weight(const Xapian::Database& db, const Xapian::Weight& weighting,
                                         const std::vector<ExplainComponent>& components,
-                                        Xapian::docid docid, const ExplainLabels& labels);
+                                        Xapian::docid docid);
 
 }  // namespace polsearch

@@ -98,6 +98,19 @@ class ExpansionDecider : public Xapian::ExpandDecider {
   }
 };
 
+// A feedback term (a stem, per ExpansionDecider) as a part, labelled with the query word
+// it reinforces if it is one of the query's stems.
+QueryPlan feedback_part(const std::string& term, const std::vector<HighlightPattern>& patterns) {
+  std::string stem = term.substr(terms::kStem.size());
+  std::string label;
+  for (const HighlightPattern& p : patterns)
+    if (p.kind == HighlightPattern::Kind::Word && p.stem == stem) {
+      label = p.label;
+      break;
+    }
+  return QueryPlan::part(Xapian::Query(term), {PartKind::Feedback, label, stem});
+}
+
 // Sort key for date orders: the date value, and for undated passages a key that puts
 // them last in either direction.
 class DateKey : public Xapian::KeyMaker {
@@ -265,11 +278,12 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   rset.add_document(passage.docid);
   ExpansionDecider decider;
   Xapian::ESet eset = probe.get_eset(max_terms, rset, &decider);
-  std::vector<Q> weighted;
+  std::vector<QueryPlan> weighted;
   double top = eset.empty() ? 0 : eset.begin().get_weight();
   for (auto it = eset.begin(); it != eset.end() && top > 0; ++it) {
-    weighted.emplace_back(Q::OP_SCALE_WEIGHT, Q(*it), it.get_weight() / top);
     std::string stem = (*it).substr(terms::kStem.size());
+    weighted.push_back(QueryPlan::scaled(QueryPlan::part(Q(*it), {PartKind::Like, stem, stem}),
+                                         it.get_weight() / top));
     result.like_terms.push_back(stem);
     HighlightPattern pattern;
     pattern.kind = HighlightPattern::Kind::Word;
@@ -282,16 +296,18 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
     result.notes.push_back(seed.str() + " has no words to search by");
     return Q::MatchNothing;
   }
-  Q similar(Q::OP_OR, weighted.begin(), weighted.end());
+  QueryPlan similar = QueryPlan::combine(Q::OP_OR, std::move(weighted));
   // Other statements first: a constant weight above any similarity score (as for the
   // all-words tier), taken off again in the output.
-  tier_bonus = 1000.0 * static_cast<double>(weighted.size() + 1);
+  tier_bonus = 1000.0 * static_cast<double>(similar.parts().size() + 1);
   Q own_statement(terms::membership_term(schema_, seed.doc_id));
-  Q others(Q::OP_AND_NOT, Q((new Xapian::FixedWeightPostingSource(tier_bonus))->release()),
-           own_statement);
-  explained.push_back({similar, "like", ""});
-  explained.push_back({others, "tier", "other statement"});
-  return Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, similar, others),
+  Q bonus((new Xapian::FixedWeightPostingSource(tier_bonus))->release());
+  QueryPlan others = QueryPlan::combine(
+      Q::OP_AND_NOT, {QueryPlan::part(bonus, {PartKind::Tier, "", "other statement"}),
+                      QueryPlan::selector(own_statement)});
+  explained.push_back({similar});
+  explained.push_back({others});
+  return Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, similar.query(), others.query()),
            single_document_query(passage.docid));
 }
 
@@ -373,7 +389,7 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
     run.built.query = run.tree ? Xapian::Query(Xapian::Query::OP_FILTER, like, run.built.query)
                                : terms::without_records(like);
   } else {
-    run.explained.push_back({run.built.query, "", ""});
+    run.explained.push_back({run.built.plan});
   }
 }
 
@@ -400,21 +416,21 @@ void Searcher::add_feedback(Run& run, Xapian::Enquire& enquire) {
   if (rset.empty()) return;
   ExpansionDecider decider;
   Xapian::ESet eset = enquire.get_eset(ranking.prf_terms, rset, &decider);
-  std::vector<Xapian::Query> extra;
+  std::vector<QueryPlan> extra;
   double top = eset.empty() ? 0 : eset.begin().get_weight();
   for (auto it = eset.begin(); it != eset.end() && top > 0; ++it)
-    extra.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), it.get_weight() / top);
+    extra.push_back(
+        QueryPlan::scaled(feedback_part(*it, run.built.highlights), it.get_weight() / top));
   if (extra.empty()) return;
-  Xapian::Query expansion(Xapian::Query::OP_SCALE_WEIGHT,
-                          Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end()),
-                          ranking.prf_weight);
+  QueryPlan expansion = QueryPlan::scaled(
+      QueryPlan::combine(Xapian::Query::OP_OR, std::move(extra)), ranking.prf_weight);
   // A query of ranked words only may widen; one with filters or required parts must
   // keep its matches, so there the expansion only adds weight.
   Xapian::Query::op op =
       ranked_words_only(*run.tree) ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE;
-  run.built.query = terms::without_records(Xapian::Query(op, run.built.query, expansion));
+  run.built.query = terms::without_records(Xapian::Query(op, run.built.query, expansion.query()));
   enquire.set_query(run.built.query);
-  run.explained.push_back({expansion, "feedback", ""});
+  run.explained.push_back({expansion});
 }
 
 void Searcher::set_sort(Run& run, Xapian::Enquire& enquire) {
@@ -598,12 +614,7 @@ void Searcher::add_context(Hit& hit, unsigned n) {
 }
 
 void Searcher::add_explanation(const Run& run, Hit& hit) {
-  ExplainLabels labels;
-  labels.patterns = &run.built.highlights;
-  labels.exact_boost = run.ranking.exact_boost;
-  labels.expansion_weight = QueryBuilderOptions{}.expansion_weight;
-  labels.proximity_weight = run.ranking.proximity_weight;
-  hit.explain = explain_weight(db_, *run.scheme, run.explained, hit.docid, labels);
+  hit.explain = explain_weight(db_, *run.scheme, run.explained, hit.docid);
   // The tier counts what the score shows for it (see Run::tier_offset), so the parts
   // add up to the score.
   for (auto& part : *hit.explain)
