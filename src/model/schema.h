@@ -54,7 +54,7 @@ struct RankingParams {
   double min_normlen = 0.5;
   double exact_boost = 0.25;
   bool all_terms_first = true;
-  unsigned per_doc = 2;
+  unsigned per_doc = 3;
   // BM25 statistics over passages only: statement records (metadata, never results) are
   // left out of the document count and the average length.
   bool passage_stats = false;
@@ -70,6 +70,12 @@ struct RankingParams {
   double proximity_weight = 0;
   unsigned proximity_window = 2;
   bool proximity_near = false;
+  // Coverage: in a ranked query of at least coverage_min_words bare words, each word a
+  // passage contains adds coverage_weight x that word's idf, whatever its frequency in
+  // the passage, so passages holding more of a long question's distinct words (weighed
+  // by rarity) rise above those repeating one frequent word. 0 = off.
+  double coverage_weight = 0;
+  unsigned coverage_min_words = 3;
   // Pseudo-relevance feedback: expand with prf_terms terms from the top prf_docs hits
   // (Xapian's get_eset), weighted prf_weight relative to the original query. 0 = off.
   unsigned prf_docs = 0;

@@ -180,63 +180,70 @@ QueryPlan QueryBuilder::word_query(const Token& token, const std::string& prefix
     const std::string& stem = analyzer_.stem(token.form);
     pattern.kind = HighlightPattern::Kind::Word;
     pattern.stem = stem;
-    if (stem.empty()) {
-      q = term_part(prefix + token.form, PartKind::Exact, label);
-    } else {
-      // Stem matches all variants; the exact form adds a little, so exact forms rank first.
-      // Every passage with the exact form also has its stem, so AND_MAYBE gives the same
-      // matches and weights as OR but reads the exact form's postings only where the
-      // stem matched (measured in docs/PERFORMANCE.md).
-      P stem_q = term_part(std::string(terms::kStem) + prefix + stem, PartKind::Stem, label);
-      if (options_.exact_boost > 0)
-        q = P::combine(Q::OP_AND_MAYBE,
-                       {stem_q, P::scaled(term_part(prefix + token.form, PartKind::Exact, label),
-                                          options_.exact_boost)});
-      else
-        q = stem_q;
-    }
-    // "ceasefire" also finds "cease fire" and "cease-fire" when the index has seen
-    // the hyphenated compound (recorded in the synonym table at index time).
-    if (!exact) {
-      for (const std::string& split : lookups_.compound_splits(token.form)) {
-        std::vector<Token> parts;
-        analyzer_.analyze(split, parts);
-        if (parts.size() < 2) continue;
-        std::vector<std::string> forms;
-        for (auto& p : parts) forms.push_back(prefix + p.form);
-        q = P::combine(Q::OP_OR, {q, positional_part(Q::OP_PHRASE, forms, forms.size(), label)});
-        if (highlight) {
-          HighlightPattern seq;
-          seq.kind = HighlightPattern::Kind::Sequence;
-          seq.label = label;
-          for (auto& p : parts) seq.forms.push_back(p.form);
-          out.highlights.push_back(std::move(seq));
-        }
-      }
-    }
-  }
-  // British and American spellings meet: "defence" also finds "defense".
-  if (!acronym && !exact && options_.concepts) {
-    const std::string& variant = options_.concepts->spelling_variant(token.form);
-    if (!variant.empty()) {
-      const std::string& variant_stem = analyzer_.stem(variant);
-      P variant_q =
-          variant_stem.empty()
-              ? term_part(prefix + variant, PartKind::Exact, label)
-              : term_part(std::string(terms::kStem) + prefix + variant_stem, PartKind::Stem, label);
-      q = P::combine(Q::OP_OR, {q, variant_q});
-      if (highlight) {
-        HighlightPattern v;
-        v.kind = HighlightPattern::Kind::Word;
-        v.forms = {variant};
-        v.stem = variant_stem;
-        v.label = label;
-        out.highlights.push_back(std::move(v));
-      }
-    }
+    q = one_term_for_spellings(spellings_of(token, prefix, label, out, highlight), label);
+    // The exact form adds a little, so exact forms rank first. Every passage with the
+    // exact form also has its stem, so AND_MAYBE gives the same matches and weights as OR
+    // but reads the exact form's postings only where the stem matched (measured in
+    // docs/PERFORMANCE.md).
+    if (!stem.empty() && options_.exact_boost > 0)
+      q = P::combine(Q::OP_AND_MAYBE,
+                     {q, P::scaled(term_part(prefix + token.form, PartKind::Exact, label),
+                                   options_.exact_boost)});
   }
   if (highlight) out.highlights.push_back(std::move(pattern));
   return q;
+}
+
+// A word's spellings: its stem (all inflections), the split forms of a compound the
+// index has seen hyphenated ("ceasefire" -> "cease fire", recorded in the synonym table
+// at index time), and the other side's spelling ("defence" -> "defense").
+std::vector<QueryBuilder::Spelling> QueryBuilder::spellings_of(const Token& token,
+                                                               const std::string& prefix,
+                                                               const std::string& label,
+                                                               BuiltQuery& out, bool highlight) {
+  std::vector<Spelling> spellings;
+  auto add_term = [&](const std::string& form) {
+    const std::string& stem = analyzer_.stem(form);
+    if (stem.empty()) return spellings.push_back({Q(prefix + form), form, PartKind::Exact});
+    spellings.push_back({Q(std::string(terms::kStem) + prefix + stem), stem, PartKind::Stem});
+  };
+  add_term(token.form);
+  for (const std::string& split : lookups_.compound_splits(token.form)) {
+    std::vector<Token> parts;
+    analyzer_.analyze(split, parts);
+    if (parts.size() < 2) continue;
+    std::vector<std::string> forms, shown;
+    for (auto& p : parts) forms.push_back(prefix + p.form), shown.push_back(p.form);
+    spellings.push_back({Q(Q::OP_PHRASE, forms.begin(), forms.end(), forms.size()), joined(shown),
+                         PartKind::Phrase});
+    if (highlight)
+      out.highlights.push_back({HighlightPattern::Kind::Sequence, shown, "", 0, label});
+  }
+  const std::string& variant =
+      options_.concepts ? options_.concepts->spelling_variant(token.form) : std::string();
+  if (!variant.empty()) {
+    add_term(variant);
+    if (highlight)
+      out.highlights.push_back(
+          {HighlightPattern::Kind::Word, {variant}, analyzer_.stem(variant), 0, label});
+  }
+  return spellings;
+}
+
+// One spelling is that term; several weigh as one term (OP_SYNONYM: one within-passage
+// frequency, one idf), so a word written three ways counts once, like any other word.
+QueryPlan QueryBuilder::one_term_for_spellings(const std::vector<Spelling>& spellings,
+                                               const std::string& label) {
+  if (spellings.size() == 1)
+    return P::part(spellings[0].query, {spellings[0].kind, label, spellings[0].shown});
+  std::vector<Q> queries;
+  std::string shown;
+  for (const Spelling& s : spellings) {
+    queries.push_back(s.query);
+    shown += (shown.empty() ? "" : " | ") + s.shown;
+  }
+  return P::part(Q(Q::OP_SYNONYM, queries.begin(), queries.end()),
+                 {PartKind::Synonym, label, shown});
 }
 
 QueryPlan QueryBuilder::sequence_query(const std::vector<Token>& tokens,
@@ -552,6 +559,10 @@ QueryBuilder::Part QueryBuilder::build_bag(const QueryNode& node, bool top_level
       bag.filters.push_back(std::move(part));
     } else {
       (occur == Occur::Must ? bag.must : bag.should).push_back(part.plan);
+      const QueryNode& child = *node.children[i];
+      if (occur == Occur::Should && child.kind == QueryNode::Kind::Word && child.field.empty() &&
+          !child.wildcard)
+        bag.should_words.emplace_back(&child, part.plan);
     }
   }
   return combine_bag(bag, top_level, out);
@@ -576,6 +587,10 @@ QueryBuilder::Part QueryBuilder::combine_bag(BagParts& bag, bool top_level, Buil
     // Extra weight only: a pair matches only where both of its words do.
     P pairs = proximity_pairs(bag.ranked_words);
     if (!pairs.empty()) q = P::combine(Q::OP_AND_MAYBE, {q, pairs});
+  }
+  if (top_level && options_.coverage_weight > 0) {
+    P covered = coverage(bag);  // extra weight only, like the pairs
+    if (!covered.empty()) q = P::combine(Q::OP_AND_MAYBE, {q, covered});
   }
   if (!bag.filters.empty()) {
     P f = combine_filters(bag.filters);
@@ -606,6 +621,34 @@ QueryPlan QueryBuilder::with_all_words_tier(const QueryPlan& any_word,
   // OR, not AND_MAYBE: once ten passages are in the tier, Xapian's OR lets the tier
   // (an AND of every word) drive the match, far faster than walking the words (measured).
   return P::combine(Q::OP_OR, {tier, any_word});
+}
+
+// Each bare word a passage contains adds coverage_weight x its idf, however often it
+// occurs there: a constant (FixedWeightPostingSource, which Xapian's remote backend
+// also knows) filtered by the word. The idf is the explicit look-up of this step.
+QueryPlan QueryBuilder::coverage(const BagParts& bag) {
+  if (bag.should_words.size() < options_.coverage_min_words) return P();
+  std::vector<P> words;
+  for (const auto& [node, plan] : bag.should_words) {
+    std::string term = key_term(*node);
+    double idf = term.empty() ? 0 : lookups_.idf(term);
+    if (idf <= 0) continue;
+    auto* source = new Xapian::FixedWeightPostingSource(options_.coverage_weight * idf);
+    std::string shown = term.rfind(terms::kStem, 0) == 0 ? term.substr(terms::kStem.size()) : term;
+    P share = P::part(Q(source->release()), {PartKind::Coverage, node->text, shown});
+    words.push_back(P::combine(Q::OP_FILTER, {share, P::selector(plan.query())}));
+  }
+  if (words.size() < options_.coverage_min_words) return P();
+  return or_of(words);
+}
+
+// The term that stands for a bare word's document frequency: its stem, or its form.
+std::string QueryBuilder::key_term(const QueryNode& word) {
+  std::vector<Token> tokens;
+  analyzer_.analyze(word.text, tokens);
+  if (tokens.size() != 1) return "";
+  const std::string& stem = analyzer_.stem(tokens[0].form);
+  return stem.empty() ? tokens[0].form : std::string(terms::kStem) + stem;
 }
 
 QueryPlan QueryBuilder::proximity_pairs(const std::vector<const QueryNode*>& words) {

@@ -54,6 +54,9 @@ struct QueryBuilderOptions {
   const ConceptTable* concepts = nullptr;
   bool expand_all = false;
   double expansion_weight = 0.5;  // other wordings count this much: the typed wording ranks first
+  // RankingParams::coverage_weight and coverage_min_words.
+  double coverage_weight = 0;
+  unsigned coverage_min_words = 3;
 };
 
 // True if the normalised form is on the list: Lucene's 33 English stop words (the list
@@ -94,6 +97,7 @@ class QueryBuilder {
     std::vector<QueryPlan> should, must, must_not;
     std::vector<Part> filters;
     std::vector<const QueryNode*> ranked_words;  // for proximity pairs, in query order
+    std::vector<std::pair<const QueryNode*, QueryPlan>> should_words;  // single bare words
   };
   Part build_bag(const QueryNode& node, bool top_level, BuiltQuery& out);
   std::vector<bool> stop_words_to_drop(const QueryNode& bag, bool top_level);
@@ -101,8 +105,19 @@ class QueryBuilder {
   QueryPlan with_all_words_tier(const QueryPlan& any_word, const std::vector<QueryPlan>& words,
                                 BuiltQuery& out);
   QueryPlan proximity_pairs(const std::vector<const QueryNode*>& words);
+  QueryPlan coverage(const BagParts& bag);
+  std::string key_term(const QueryNode& word);
   QueryPlan word_query(const Token& token, const std::string& prefix, bool exact,
                        const std::string& label, BuiltQuery& out, bool highlight);
+  struct Spelling {
+    Xapian::Query query;
+    std::string shown;  // the stem, form or "word word" it matches
+    PartKind kind;
+  };
+  std::vector<Spelling> spellings_of(const Token& token, const std::string& prefix,
+                                     const std::string& label, BuiltQuery& out, bool highlight);
+  QueryPlan one_term_for_spellings(const std::vector<Spelling>& spellings,
+                                   const std::string& label);
   QueryPlan sequence_query(const std::vector<Token>& tokens, const std::vector<Compound>& compounds,
                            const std::string& prefix, const std::string& label, BuiltQuery& out,
                            bool highlight);

@@ -1,5 +1,7 @@
 #include "query_lookups.h"
 
+#include <cmath>
+
 #include "terms.h"
 
 namespace polsearch {
@@ -25,6 +27,13 @@ std::vector<std::string> DatabaseLookups::statements_matching(const Xapian::Quer
   for (auto it = records.begin(); it != records.end(); ++it)
     ids.push_back(it.get_document().get_value(id_slot));
   return ids;
+}
+
+double DatabaseLookups::idf(const std::string& term) const {
+  double n = db_.get_termfreq(term);
+  double documents = db_.get_doccount();
+  if (n == 0) return 0;
+  return std::max(0.0, std::log((documents - n + 0.5) / (n + 0.5)));
 }
 
 }  // namespace polsearch

@@ -23,6 +23,8 @@ class QueryLookups {
   // `limit` + 1 (one more tells the caller the limit was passed).
   virtual std::vector<std::string> statements_matching(const Xapian::Query& on_records,
                                                        unsigned limit) const = 0;
+  // BM25's idf of a term, log((N - n + 0.5) / (n + 0.5)), at least 0 (0 if absent).
+  virtual double idf(const std::string& term) const = 0;
 };
 
 class DatabaseLookups final : public QueryLookups {
@@ -31,6 +33,7 @@ class DatabaseLookups final : public QueryLookups {
   std::vector<std::string> compound_splits(const std::string& joined) const override;
   std::vector<std::string> statements_matching(const Xapian::Query& on_records,
                                                unsigned limit) const override;
+  double idf(const std::string& term) const override;
 
  private:
   const Xapian::Database& db_;

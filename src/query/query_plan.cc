@@ -70,6 +70,8 @@ std::string_view part_kind_name(PartKind kind) {
       return "like";
     case PartKind::Filter:
       return "filter";
+    case PartKind::Coverage:
+      return "coverage";
   }
   return "other";
 }

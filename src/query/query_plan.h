@@ -31,6 +31,7 @@ enum class PartKind {
   Feedback,   // pseudo-relevance feedback terms
   Like,       // the --like passage's terms
   Filter,     // a field filter or range (weighs only where a query ORs it in)
+  Coverage,   // a query word's share of the coverage feature (RankingParams)
 };
 
 std::string_view part_kind_name(PartKind kind);  // "stem", "exact", ... (explain's output)

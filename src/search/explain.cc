@@ -35,9 +35,10 @@ std::vector<ExplainPart> explain_weight(const Xapian::Database& db, const Xapian
       Q only = parts.size() == 1 ? plan.query() : plan.query_weighing_only(i);
       double weight = weight_in(db, weighting, only, docid).value_or(0);
       // A part that weighs nothing is shown only if it matched (an acronym term, indexed
-      // without weight); a tier that did not apply is left out.
-      if (weight == 0 && (parts[i].kind == PartKind::Tier ||
-                          !weight_in(db, Xapian::BoolWeight(), plan.part_query(i), docid)))
+      // without weight); a constant (a tier, a coverage share) that did not apply is left out.
+      bool constant = parts[i].kind == PartKind::Tier || parts[i].kind == PartKind::Coverage;
+      if (weight == 0 &&
+          (constant || !weight_in(db, Xapian::BoolWeight(), plan.part_query(i), docid)))
         continue;
       out.push_back(
           {std::string(part_kind_name(parts[i].kind)), parts[i].term, parts[i].label, weight});

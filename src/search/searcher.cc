@@ -375,6 +375,8 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   builder_options.proximity_weight = run.ranking.proximity_weight;
   builder_options.proximity_window = run.ranking.proximity_window;
   builder_options.proximity_near = run.ranking.proximity_near;
+  builder_options.coverage_weight = run.ranking.coverage_weight;
+  builder_options.coverage_min_words = run.ranking.coverage_min_words;
   builder_options.concepts = &concepts_;
   builder_options.expand_all = options.expand;
   DatabaseLookups lookups(db_, schema_);
