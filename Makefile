@@ -11,7 +11,8 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             libxapian-dev xapian-tools libicu-dev zlib1g-dev \
             libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
-            libsqlite3-dev sqlite3 xapian-omega clang-format jq python3
+            libsqlite3-dev sqlite3 xapian-omega clang-format jq python3 \
+            libgumbo-dev libpoppler-cpp-dev poppler-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)

@@ -25,6 +25,9 @@ struct InputError {
   std::string message;  // one line, no trailing newline, e.g. "invalid JSON at column 17: ..."
   bool fatal_for_file =
       false;  // the rest of this file could not be read (truncated gzip, I/O error)
+  // A file skipped through no fault of its input (an image-only or encrypted PDF): a
+  // warning, not an error; the file counts as skipped.
+  bool warning = false;
 };
 
 struct InputProgress {
@@ -43,7 +46,7 @@ struct InputCallbacks {
 
 // The file types read_inputs reads, for messages.
 inline constexpr std::string_view kSupportedTypes =
-    ".jsonl, .json, .jsonl.gz (.gz), .txt, .md and .markdown files";
+    ".jsonl, .json, .jsonl.gz (.gz), .txt, .md, .markdown, .html, .htm and .pdf files";
 
 // Why an input named on the command line cannot be read: a file with an extension of
 // another type ("unsupported file type '.html': ..."); empty if it can be (or is not
