@@ -1,4 +1,5 @@
 // ICU converters and NFC for the HTML and PDF readers (declared in extracted_text.h).
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
@@ -8,6 +9,7 @@
 #include <memory>
 
 #include "extracted_text.h"
+#include "input.h"
 
 namespace polsearch {
 namespace {
@@ -62,9 +64,20 @@ bool convert_to_utf8(std::string_view bytes, const std::string& charset, std::st
   return true;
 }
 
+// Valid UTF-8 is normalised as UTF-8 (already normal text, nearly all, is only
+// checked); invalid UTF-8 goes through UTF-16, which replaces the bad bytes.
 std::string nfc_utf8(std::string_view text) {
-  return nfc_of(icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
+  icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  if (!is_valid_utf8(text)) return nfc_of(icu::UnicodeString::fromUTF8(piece));
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_SUCCESS(status) && nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status))
+    return std::string(text);
+  status = U_ZERO_ERROR;
+  std::string out;
+  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
+  if (nfc) nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+  return nfc && U_SUCCESS(status) ? out : std::string(text);
 }
 
 }  // namespace polsearch

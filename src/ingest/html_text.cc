@@ -86,6 +86,54 @@ std::string decode_page(std::string_view bytes, std::vector<std::string>& warnin
   return out;
 }
 
+// Elements an HTML parser closes by itself or that never hold others: they do not
+// deepen the tree however they are written.
+bool never_nests(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "p",     "li",   "dt",   "dd",  "tr",   "td",    "th",  "option", "optgroup", "tbody",
+      "thead", "tfoot", "br",  "img", "hr",   "meta",  "link", "input", "area",     "base",
+      "col",   "embed", "source", "track", "wbr", "param", "rb", "rt",   "rp",       "colgroup"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+// How deep the page's elements nest, by counting start and end tags in one pass. The
+// HTML5 tree builder checks the stack of open elements at every tag, so its time grows
+// with depth times tags: a page nested thousands deep (only an attack or a broken
+// generator writes one) would take minutes. Real pages stay below a hundred or so.
+size_t nesting_depth(std::string_view page) {
+  size_t depth = 0, deepest = 0;
+  std::string name;
+  for (size_t i = page.find('<'); i != std::string_view::npos && i + 1 < page.size();
+       i = page.find('<', i + 1)) {
+    if (page.compare(i, 4, "<!--") == 0) {
+      i = page.find("-->", i + 4);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    bool end_tag = page[i + 1] == '/';
+    size_t j = i + 1 + end_tag;
+    name.clear();
+    while (j < page.size() && std::isalnum(static_cast<unsigned char>(page[j])) && name.size() < 16)
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(page[j++])));
+    if (name.empty() || never_nests(name)) continue;
+    if (end_tag) {
+      depth -= depth > 0;
+    } else if (name == "script" || name == "style" || name == "textarea" || name == "title") {
+      size_t close = page.find("</", j);  // raw text: its '<' are no tags
+      while (close != std::string_view::npos &&
+             lower_ascii(page.substr(close + 2, name.size())) != name)
+        close = page.find("</", close + 2);
+      if (close == std::string_view::npos) break;
+      i = close + 1;
+    } else {
+      size_t gt = page.find('>', j);
+      if (gt != std::string_view::npos && page[gt - 1] == '/') continue;  // <x/>
+      deepest = std::max(deepest, ++depth);
+    }
+  }
+  return deepest;
+}
+
 // Elements whose content is never the statement.
 bool dropped(GumboTag tag) {
   switch (tag) {
@@ -349,6 +397,11 @@ struct GumboOutputDeleter {
 ExtractedText html_to_text(std::string_view bytes) {
   ExtractedText out;
   std::string page = decode_page(bytes, out.warnings);
+  if (size_t depth = nesting_depth(page); depth > kMaxHtmlDepth) {
+    out.error = "HTML elements nested " + std::to_string(depth) + " deep, more than the limit of " +
+                std::to_string(kMaxHtmlDepth) + "; skipped";
+    return out;
+  }
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // parse errors are normal in real pages; do not collect them
   std::unique_ptr<GumboOutput, GumboOutputDeleter> parsed(

@@ -20,6 +20,10 @@ namespace polsearch {
 // Pages larger than this are skipped with a message: Gumbo's tree takes about 8 times
 // the page's size in memory, and no statement is this long.
 inline constexpr uint64_t kMaxHtmlBytes = 32ull << 20;
+// Pages whose elements nest deeper than this are skipped with a message: the HTML5
+// tree builder's time grows with depth times tags (40,000 nested lists: 50 s), and
+// real pages nest a few dozen deep.
+inline constexpr size_t kMaxHtmlDepth = 1000;
 
 // Extracts a page (bytes as read from the file):
 // - charset: a byte order mark, else <meta charset> / <meta http-equiv content> / an
