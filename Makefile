@@ -24,7 +24,8 @@ PROGRAMS := indexer searcher
 
 # libFuzzer needs clang and its runtime; only `make fuzz` installs them.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
-FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser fuzz_schema fuzz_query_file
+FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser fuzz_schema fuzz_query_file \
+                fuzz_html fuzz_pdf
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps configure build programs demo test install readme sanitize fuzz bench format clean

@@ -5,7 +5,10 @@ offsets, the standard Helvetica font), so they are made by the project, not a to
               line break to rejoin (peace-/keeping) and one to keep (cease-/fire),
               a two-column page 2 and an image-only page 3
   scan.pdf    one image-only page (no text layer)
-Run it from this folder: python3 make_pdfs.py"""
+Run it from this folder: python3 make_pdfs.py
+(python3 make_pdfs.py PAGES OUT.pdf writes a long document for bench/extract.)"""
+
+import sys
 
 
 def escape(text):
@@ -98,7 +101,25 @@ PAGE2 = running(2) + body(72, 700, [
 ])
 
 
+def long_document(path, pages):
+    """A document of `pages` pages of prose with running lines, for bench/extract."""
+    words = ("the council welcomes renewed commitment parties peacekeeping mission protection "
+             "civilians region calls government respect agreement humanitarian access border "
+             "secretary report progress maritime security shipping water sharing").split()
+    contents = []
+    for page in range(1, pages + 1):
+        lines = [(72, 760, 9, "Quuxheader Ministry Bulletin"), (280, 30, 9, f"Page {page} of {pages}")]
+        for i in range(48):
+            line = " ".join(words[(page * 7 + i * 5 + k) % len(words)] for k in range(12))
+            lines.append((72, 720 - i * 14 - (i // 8) * 6, 10, line))
+        contents.append(text_ops(lines))
+    write_pdf(path, contents, {"Title": f"Long document of {pages} pages"})
+
+
 def main():
+    if len(sys.argv) == 3:  # make_pdfs.py PAGES OUT.pdf
+        long_document(sys.argv[2], int(sys.argv[1]))
+        return
     write_pdf("report.pdf", [text_ops(PAGE1), text_ops(PAGE2), IMAGE_OPS],
               {"Title": "Mediterranean Peace Initiative", "CreationDate": "D:20230614093000Z",
                "Producer": "polsearch make_pdfs.py"})
