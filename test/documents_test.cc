@@ -210,6 +210,7 @@ class MixedFolder : public ::testing::Test {
                "---\nspeaker: Ann Lee\ndate: 2021-03-01\n---\n# Notes on *Aid*\n\nFood aid "
                "convoys reached the northern districts.\n");
     write_file(in / "plain.txt", "Plain Title\n\nA plain text statement about fisheries.\n");
+    write_file(in / "plain.txt.meta.json", R"({"speaker": ["x"], "bogus": 1, "country": "nor"})");
     write_file(
         in / "lines.jsonl",
         R"({"id":"j1","title":"JSON One","date":"2020-01-02","text":"Grain exports resumed."})"
@@ -253,7 +254,14 @@ TEST_F(MixedFolder, IndexesEveryTypeAndReportsTheBadFilesByName) {
   EXPECT_NE(err.find("badcharset.html: warning: unknown charset 'x-klingon-9'; read as UTF-8"),
             std::string::npos)
       << err;
-  EXPECT_EQ(err.find("meta.json"), std::string::npos) << err;  // sidecars are no inputs
+  // Sidecars are no inputs; a bad key in one is a warning, its good keys still apply.
+  EXPECT_NE(err.find("plain.txt: warning: " + dir_->str() +
+                     "/in/plain.txt.meta.json: \"speaker\" must be a string; ignored"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("/in/plain.txt.meta.json: unknown key \"bogus\"; ignored"), std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("meta.json: error"), std::string::npos) << err;
 }
 
 TEST_F(MixedFolder, TitlesDatesAndSidecarFieldsAreRight) {
@@ -277,6 +285,7 @@ TEST_F(MixedFolder, TitlesDatesAndSidecarFieldsAreRight) {
   }
   EXPECT_EQ(show(db_, "report.pdf")["country"], "FRA");
   EXPECT_EQ(show(db_, "pages/press.html")["source"], "https://example.org/press");
+  EXPECT_EQ(show(db_, "plain.txt")["country"], "NOR");
   EXPECT_EQ(show(db_, "pages/cp1252.html")["lang"], "de");
 }
 
