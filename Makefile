@@ -11,7 +11,8 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             libxapian-dev xapian-tools libicu-dev zlib1g-dev \
             libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
-            libsqlite3-dev sqlite3 xapian-omega clang-format jq python3
+            libsqlite3-dev sqlite3 xapian-omega clang-format jq python3 \
+            libgumbo-dev libpoppler-cpp-dev poppler-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -23,7 +24,8 @@ PROGRAMS := indexer searcher
 
 # libFuzzer needs clang and its runtime; only `make fuzz` installs them.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
-FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser fuzz_schema fuzz_query_file
+FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser fuzz_schema fuzz_query_file \
+                fuzz_html fuzz_pdf
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps configure build programs demo test install readme sanitize fuzz bench format clean

@@ -61,23 +61,23 @@ TEST(NewUserInputs, CacmIndexesAsIsWithTheBeirSchema) {
 TEST(NewUserInputs, FolderFilesOfOtherTypesAreCountedAndNamed) {
   TempDir dir;
   std::filesystem::create_directory(dir.path() / "in");
-  write_file(dir.path() / "in/a.html", "<html><body>tags</body></html>\n");
-  write_file(dir.path() / "in/b.pdf", "%PDF-1.4\n");
+  write_file(dir.path() / "in/a.docx", "PK\x03\x04");
+  write_file(dir.path() / "in/b.png", "\x89PNG\r\n");
   write_file(dir.path() / "in/c.md", "# A title\n\nSome text to index.\n");
   auto r = index_files(dir.str() + "/db", {dir.str() + "/in"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.err.find("1 statement added"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("2 files of other types skipped"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("in/a.html, " + dir.str() + "/in/b.pdf"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("in/a.docx, " + dir.str() + "/in/b.png"), std::string::npos) << r.err;
 }
 
 TEST(NewUserInputs, UnsupportedFileNamedDirectlyIsRefusedWithStatus2) {
   TempDir dir;
-  write_file(dir.path() / "a.html", "<html><body>tags</body></html>\n");
+  write_file(dir.path() / "a.docx", "PK\x03\x04");
   std::string db = dir.str() + "/db";
-  auto r = index_files(db, {dir.str() + "/a.html"});
+  auto r = index_files(db, {dir.str() + "/a.docx"});
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find("a.html: unsupported file type '.html'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a.docx: unsupported file type '.docx'"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(db)) << "refused before the database is created";
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>  // AT_FDCWD for renameat2
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -158,6 +159,26 @@ void DocumentBuilder::add_record_fields(Xapian::Document& doc, const Statement& 
   }
 }
 
+// A paged text is split page by page, so that no passage straddles two pages and each
+// shows the page it is on (a paragraph running over a page break becomes two passages).
+std::vector<Passage> DocumentBuilder::split_passages(const std::string& text,
+                                                     const std::vector<uint64_t>& page_starts) {
+  if (page_starts.empty()) return splitter_.split(text);
+  std::vector<Passage> out;
+  for (size_t i = 0; i < page_starts.size(); ++i) {
+    uint64_t start = std::min<uint64_t>(page_starts[i], text.size());
+    uint64_t end = i + 1 < page_starts.size() ? page_starts[i + 1] : text.size();
+    if (end <= start) continue;
+    for (Passage p : splitter_.split(std::string_view(text).substr(start, end - start))) {
+      p.ordinal = static_cast<uint32_t>(out.size());
+      p.start += static_cast<uint32_t>(start);
+      p.end += static_cast<uint32_t>(start);
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
 StatementDocuments DocumentBuilder::build(const Statement& statement) {
   StatementDocuments out;
   out.warnings = statement.warnings;
@@ -185,7 +206,8 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
                              "' is not YYYY, YYYY-MM or YYYY-MM-DD; indexed without a date");
   }
 
-  std::vector<Passage> passages = splitter_.split(*text);
+  const std::vector<uint64_t>& pages = statement.page_starts;
+  std::vector<Passage> passages = split_passages(*text, pages);
   if (passages.empty()) throw RecordError("statement has no text");
 
   const std::string membership = terms::membership_term(schema_, out.id);
@@ -205,7 +227,10 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
     for (const Token& t : tokens_)
       if (worth_spelling(t.form)) ++out.spellings[t.form];
     for (auto& c : compounds_) all_compounds.push_back(std::move(c));
-    PassageData meta{p.ordinal, p.start, p.end, 0, 0};
+    PassageData meta{p.ordinal, p.start, p.end, 0, 0, 0};
+    if (!pages.empty())  // the page where the passage starts
+      meta.page = static_cast<uint32_t>(std::upper_bound(pages.begin(), pages.end(), p.start) -
+                                        pages.begin());
     // Character (code point) offsets for display; counted incrementally.
     chars_before +=
         count_code_points(std::string_view(*text).substr(bytes_counted, p.start - bytes_counted));
@@ -227,6 +252,8 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
     if (const std::string* v = statement.get(f.name)) record[f.name] = trim(*v);
   }
   record["passages"] = passages.size();
+  if (!pages.empty()) record["pages"] = pages.size();
+  out.paged = !pages.empty();
   record["text_bytes"] = text->size();
   out.record.set_data(record.dump());
   out.record.add_boolean_term(terms::record_term(out.id));
@@ -383,6 +410,10 @@ void Indexer::write_counted(const InputRecord& record, const StatementDocuments&
   ++(write_statement(sink.db, schema_, docs, sink.compounds) ? sink.stats.replaced
                                                              : sink.stats.added);
   sink.spelling.add(docs.spellings);
+  // Page numbers need format 2: a database of format 1 that gets them says so, and
+  // older programs then refuse it instead of misreading its passages.
+  if (docs.paged)
+    sink.db.set_metadata(std::string(terms::kMetaFormat), std::to_string(kDatabaseFormat));
   sink.stats.passages += docs.passages.size();
   const std::string* text = record.statement.get(schema_.role(FieldRole::Body).name);
   uint64_t bytes = text ? text->size() : 0;
@@ -486,9 +517,7 @@ void Indexer::feed_shards(const std::vector<std::string>& inputs,
   };
   input_callbacks.on_error = [&](const InputError& e) {
     std::lock_guard<std::mutex> lock(report_mutex_);
-    ++stats_.errors;
-    if (!e.fatal_for_file) ++stats_.skipped;
-    if (callbacks.on_error) callbacks.on_error(e.where, e.message);
+    report_input_problem(e, callbacks);
   };
   input_callbacks.on_skipped_file = [&](const std::string& f) {
     stats_.files_skipped_by_type.push_back(f);
@@ -575,6 +604,19 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
   ++stats_.commits;
 }
 
+// A record or a one-statement file was dropped (skipped), or the rest of a file could
+// not be read; an image-only PDF is a warning, not an error.
+void Indexer::report_input_problem(const InputError& e, const Callbacks& callbacks) {
+  if (!e.fatal_for_file) ++stats_.skipped;
+  if (e.warning) {
+    ++stats_.warnings;
+    if (callbacks.on_warning) callbacks.on_warning(e.where, e.message);
+    return;
+  }
+  ++stats_.errors;
+  if (callbacks.on_error) callbacks.on_error(e.where, e.message);
+}
+
 const IndexStats& Indexer::index(const std::vector<std::string>& inputs,
                                  const Callbacks& callbacks) {
   if (options_.jobs > 1 && db_.get_doccount() == 0) {
@@ -583,11 +625,7 @@ const IndexStats& Indexer::index(const std::vector<std::string>& inputs,
   }
   InputCallbacks input_callbacks;
   input_callbacks.on_record = [&](InputRecord&& r) { add(std::move(r), callbacks); };
-  input_callbacks.on_error = [&](const InputError& e) {
-    ++stats_.errors;
-    if (!e.fatal_for_file) ++stats_.skipped;  // a record or a one-statement file was dropped
-    if (callbacks.on_error) callbacks.on_error(e.where, e.message);
-  };
+  input_callbacks.on_error = [&](const InputError& e) { report_input_problem(e, callbacks); };
   input_callbacks.on_skipped_file = [&](const std::string& f) {
     stats_.files_skipped_by_type.push_back(f);
   };

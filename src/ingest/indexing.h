@@ -38,6 +38,7 @@ struct StatementDocuments {
   std::vector<Xapian::Document> passages;
   std::vector<Compound> compounds;  // hyphenated compounds seen, for the synonym table
   std::vector<std::string> warnings;
+  bool paged = false;  // passages record page numbers (database format 2)
   std::unordered_map<std::string, uint32_t> spellings;  // body words for "did you mean"
 };
 
@@ -67,6 +68,8 @@ class DocumentBuilder {
                       unsigned weight, bool positional, bool index_acronyms,
                       uint32_t first_position);
   void add_passage_fields(Xapian::Document& doc, const Statement& statement);
+  std::vector<Passage> split_passages(const std::string& text,
+                                      const std::vector<uint64_t>& page_starts);
   void add_record_fields(Xapian::Document& doc, const Statement& statement);
 
   const Schema& schema_;
@@ -86,7 +89,7 @@ struct IndexStats {
   uint64_t warnings = 0;
   uint64_t commits = 0;
   uint64_t bytes = 0;                              // statement text bytes indexed
-  std::vector<std::string> files_skipped_by_type;  // in folders: .html, .pdf, ... (not errors)
+  std::vector<std::string> files_skipped_by_type;  // in folders: .docx, .png, ... (not errors)
 };
 
 struct IndexerOptions {
@@ -145,6 +148,7 @@ class Indexer {
     uint64_t& uncommitted;  // statement bytes since the last commit
   };
   void add(InputRecord&& record, const Callbacks& callbacks);
+  void report_input_problem(const InputError& e, const Callbacks& callbacks);
   // The ingest step both paths share: writes the statement (replacing an earlier
   // version) and counts it.
   void write_counted(const InputRecord& record, const StatementDocuments& docs, Sink& sink);

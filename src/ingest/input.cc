@@ -17,7 +17,9 @@
 #include <utility>
 
 #include "date_forms.h"
+#include "html_text.h"
 #include "markdown_text.h"
+#include "pdf_text.h"
 
 namespace polsearch {
 namespace {
@@ -29,7 +31,10 @@ constexpr uint64_t kProgressEvery = 1ull << 20;  // bytes between on_progress ca
 constexpr size_t kChunk = 1 << 16;               // read size
 constexpr size_t kMaxTitleBytes = 300;           // a first line can be a whole paragraph
 
-enum class Kind { kNone, kJsonLines, kGzipJsonLines, kText };
+enum class Kind { kNone, kJsonLines, kGzipJsonLines, kText, kHtml, kPdf };
+
+// NAME.meta.json beside a file holds fields for it; it is never an input itself.
+constexpr std::string_view kSidecarSuffix = ".meta.json";
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
@@ -53,6 +58,10 @@ std::string_view extension_of(std::string_view name) {
 // with an unsupported extension is refused before reading, see unsupported_input).
 Kind kind_of(std::string_view name, bool named_explicitly) {
   if (ends_with_ci(name, ".gz")) return Kind::kGzipJsonLines;
+  if (!named_explicitly && ends_with_ci(name, kSidecarSuffix)) return Kind::kNone;
+  if (ends_with_ci(name, ".html") || ends_with_ci(name, ".htm") || ends_with_ci(name, ".xhtml"))
+    return Kind::kHtml;
+  if (ends_with_ci(name, ".pdf")) return Kind::kPdf;
   if (ends_with_ci(name, ".jsonl") || ends_with_ci(name, ".json")) return Kind::kJsonLines;
   if (ends_with_ci(name, ".txt") || ends_with_ci(name, ".md") || ends_with_ci(name, ".markdown"))
     return Kind::kText;
@@ -492,7 +501,7 @@ void walk_folder(const std::string& dir, const std::string& rel,
       walk_folder(path, child_rel, open_dirs, on_file, on_skipped, on_error);
     else if (wanted && S_ISREG(st.st_mode))
       on_file(path, child_rel, static_cast<uint64_t>(st.st_size));
-    else if (S_ISREG(st.st_mode))
+    else if (S_ISREG(st.st_mode) && !ends_with_ci(name, kSidecarSuffix))
       on_skipped(path);
   }
   open_dirs.pop_back();
@@ -573,6 +582,8 @@ class Reader {
     if (S_ISDIR(st.st_mode)) return;  // replaced by a folder while we walked
     if (kind == Kind::kText)
       read_text_file(fd.fd, path, id, st);
+    else if (kind == Kind::kHtml || kind == Kind::kPdf)
+      read_document_file(fd.fd, path, id, st, kind);
     else
       read_json_lines(
           fd.fd, path,
@@ -706,17 +717,15 @@ class Reader {
 
   // ---- Text and Markdown ----
 
-  void read_text_file(int fd, const std::string& path, const std::string& id,
-                      const struct stat& st) {
-    const SourceLocation where{path, 0};
-    const uint64_t limit = options_.max_record_bytes;
+  // The whole file, or false (reported) if it is larger than `limit` or unreadable.
+  bool read_whole_file(int fd, const SourceLocation& where, const struct stat& st, uint64_t limit,
+                       std::string& data) {
     if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limit) {
       consumed(static_cast<uint64_t>(st.st_size));
       error(where, "file of " + std::to_string(st.st_size) + " bytes is larger than the limit of " +
                        std::to_string(limit) + " bytes; skipped");
-      return;
+      return false;
     }
-    std::string data;
     if (S_ISREG(st.st_mode)) data.reserve(static_cast<size_t>(st.st_size));
     char buf[kChunk];
     for (;;) {
@@ -724,17 +733,25 @@ class Reader {
       if (got < 0 && errno == EINTR) continue;
       if (got < 0) {
         error(where, "read error: " + errno_text(errno), true);
-        return;
+        return false;
       }
       if (got == 0) break;
       consumed(static_cast<uint64_t>(got));
       if (data.size() + static_cast<size_t>(got) > limit) {  // a pipe or a growing file
         error(where,
               "file is larger than the limit of " + std::to_string(limit) + " bytes; skipped");
-        return;
+        return false;
       }
       data.append(buf, static_cast<size_t>(got));
     }
+    return true;
+  }
+
+  void read_text_file(int fd, const std::string& path, const std::string& id,
+                      const struct stat& st) {
+    const SourceLocation where{path, 0};
+    std::string data;
+    if (!read_whole_file(fd, where, st, options_.max_record_bytes, data)) return;
     if (data.empty()) {
       error(where, "empty file");
       return;
@@ -769,7 +786,119 @@ class Reader {
     if (!statement.get("id")) statement.fields["id"] = id;
     // Passages show (and offsets count) the text as read, without Markdown syntax.
     statement.fields["text"] = markdown ? markdown_to_text(data) : std::move(data);
+    apply_sidecar(path, statement);
     deliver(std::move(statement), where, {});
+  }
+
+  // ---- HTML and PDF ----
+
+  void read_document_file(int fd, const std::string& path, const std::string& id,
+                          const struct stat& st, Kind kind) {
+    const SourceLocation where{path, 0};
+    uint64_t limit = options_.max_record_bytes;
+    if (kind == Kind::kHtml) limit = std::min(limit, kMaxHtmlBytes);
+    std::string data;
+    if (!read_whole_file(fd, where, st, limit, data)) return;
+    if (data.empty()) {
+      error(where, "empty file");
+      return;
+    }
+    ExtractedText extracted = kind == Kind::kHtml ? html_to_text(data) : pdf_to_text(data);
+    std::string().swap(data);
+    if (!extracted.error.empty()) {
+      if (extracted.skip_is_warning)
+        skip_with_warning(where, extracted.error);
+      else
+        error(where, extracted.error);
+      return;
+    }
+    Statement statement;
+    for (auto& [name, value] : extracted.fields) {
+      const std::string& field = name == "title"  ? options_.title_field
+                                 : name == "date" ? options_.date_field
+                                                  : name;
+      if (!field.empty()) statement.fields[field] = std::move(value);
+    }
+    statement.fields["id"] = id;
+    statement.fields[options_.body_field] = std::move(extracted.text);
+    statement.page_starts = std::move(extracted.page_starts);
+    statement.warnings = std::move(extracted.warnings);
+    apply_sidecar(path, statement);
+    deliver(std::move(statement), where, {});
+  }
+
+  // A file that holds nothing to index through no fault of its own (an image-only
+  // PDF): a warning, and the file counts as skipped.
+  void skip_with_warning(const SourceLocation& where, const std::string& message) {
+    if (callbacks_.on_error) callbacks_.on_error(InputError{where, message, false, true});
+  }
+
+  // ---- NAME.meta.json ----
+
+  // Fields from the sidecar of `path` (report.meta.json or report.pdf.meta.json beside
+  // report.pdf), which set or override what the file says. Problems become warnings:
+  // the statement is indexed without the sidecar's fields.
+  void apply_sidecar(const std::string& path, Statement& statement) const {
+    std::string sidecar = sidecar_of(path);
+    if (sidecar.empty()) return;
+    auto warn = [&](const std::string& message) {
+      statement.warnings.push_back(sidecar + ": " + message);
+    };
+    std::string text;
+    if (!read_small_file(sidecar, text)) {
+      warn("cannot read it, or it is larger than 1 MB; ignored");
+      return;
+    }
+    json meta = json::parse(text, nullptr, false);
+    if (meta.is_discarded() || !meta.is_object()) {
+      warn("not a JSON object; ignored");
+      return;
+    }
+    for (auto& [key, value] : meta.items()) {
+      std::string field = sidecar_field(key);
+      if (field.empty()) {
+        warn("unknown key \"" + printable(key, 40) + "\"; ignored");
+      } else if (value.is_string()) {
+        if (!value.get<std::string>().empty()) statement.fields[field] = value.get<std::string>();
+      } else if (value.is_number() || value.is_boolean()) {
+        statement.fields[field] = value.dump();
+      } else if (!value.is_null()) {
+        warn("\"" + key + "\" must be a string; ignored");
+      }
+    }
+  }
+
+  // The schema field a sidecar key sets: a JSON key of the schema or a field's own
+  // name; "" for unknown keys and for the id and text, which the file gives.
+  std::string sidecar_field(const std::string& key) const {
+    std::string field;
+    if (auto it = options_.json_keys.find(key); it != options_.json_keys.end()) field = it->second;
+    for (const auto& [json_key, name] : options_.json_keys)
+      if (name == key) field = name;
+    return field == options_.body_field || field == "id" ? std::string() : field;
+  }
+
+  static std::string sidecar_of(const std::string& path) {
+    std::string with_extension = path + std::string(kSidecarSuffix);
+    std::string_view ext = extension_of(path);
+    std::string without = path.substr(0, path.size() - ext.size()) + std::string(kSidecarSuffix);
+    struct stat st;
+    for (const std::string& candidate : {without, with_extension})
+      if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return candidate;
+    return {};
+  }
+
+  static bool read_small_file(const std::string& path, std::string& out) {
+    Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (fd.fd < 0) return false;
+    char buf[kChunk];
+    for (;;) {
+      ssize_t got = ::read(fd.fd, buf, sizeof buf);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return got == 0;
+      out.append(buf, static_cast<size_t>(got));
+      if (out.size() > (1u << 20)) return false;
+    }
   }
 
   static void normalise_line_ends(std::string& s) {
@@ -809,7 +938,7 @@ std::string unsupported_input(const std::string& path) {
   if (kind_of(path, true) != Kind::kNone) return {};
   return "unsupported file type '" + std::string(extension_of(path)) + "': the indexer reads " +
          std::string(kSupportedTypes) +
-         " (HTML, PDF and office documents: convert them to text or Markdown first)";
+         " (office documents: convert them to PDF, text or Markdown first)";
 }
 
 uint64_t total_input_bytes(const std::vector<std::string>& inputs) {

@@ -1,5 +1,5 @@
-// Reads statements from JSON Lines (plain or gzipped), plain text and Markdown
-// files, folders (recursively) and standard input. Bad records are reported with
+// Reads statements from JSON Lines (plain or gzipped), plain text, Markdown, HTML and
+// PDF files, folders (recursively) and standard input. Bad records are reported with
 // file and line and skipped; good records around them are never lost.
 #pragma once
 
@@ -25,6 +25,9 @@ struct InputError {
   std::string message;  // one line, no trailing newline, e.g. "invalid JSON at column 17: ..."
   bool fatal_for_file =
       false;  // the rest of this file could not be read (truncated gzip, I/O error)
+  // A file skipped through no fault of its input (an image-only or encrypted PDF): a
+  // warning, not an error; the file counts as skipped.
+  bool warning = false;
 };
 
 struct InputProgress {
@@ -43,17 +46,18 @@ struct InputCallbacks {
 
 // The file types read_inputs reads, for messages.
 inline constexpr std::string_view kSupportedTypes =
-    ".jsonl, .json, .jsonl.gz (.gz), .txt, .md and .markdown files";
+    ".jsonl, .json, .jsonl.gz (.gz), .txt, .md, .markdown, .html, .htm and .pdf files";
 
 // Why an input named on the command line cannot be read: a file with an extension of
-// another type ("unsupported file type '.html': ..."); empty if it can be (or is not
+// another type ("unsupported file type '.docx': ..."); empty if it can be (or is not
 // a file: a folder, "-", or a path that read_inputs then reports as unreadable).
 std::string unsupported_input(const std::string& path);
 
 // Reads every input in order. Each input is a path to a file or a folder, or "-" for
 // JSON Lines on standard input. Files are recognised by name: *.jsonl, *.json (JSON
 // Lines), *.jsonl.gz / *.json.gz / *.gz (gzipped JSON Lines), *.txt, *.md /
-// *.markdown (one statement per file). Folders are walked recursively in sorted
+// *.markdown, *.html / *.htm / *.xhtml (html_text.h), *.pdf (pdf_text.h) (one statement
+// per file). Folders are walked recursively in sorted
 // order, taking only those extensions (other files are reported to on_skipped_file;
 // hidden files and folders are skipped silently). A file given explicitly without
 // an extension is read as plain text; one with another extension is reported as an
@@ -69,6 +73,11 @@ std::string unsupported_input(const std::string& path);
 //   country: UKR
 //   ---
 // whose `key: value` lines set fields (keys are schema field names).
+//
+// Sidecar: NAME.meta.json (or NAME.EXT.meta.json) beside a text, Markdown, HTML or PDF
+// file is a JSON object whose keys (JSON keys or field names of the schema) set or
+// override that file's fields; problems in it are warnings. In folders *.meta.json files
+// are sidecars, never inputs.
 //
 // Text files must be valid UTF-8 without NUL bytes; otherwise the file is reported
 // (as binary / invalid UTF-8 with the byte offset) and skipped. A leading BOM is

@@ -17,7 +17,8 @@ namespace polsearch {
 
 // Database format written by this program. A database recording a larger number
 // needs a newer program; see ARCHITECTURE.md for what each format means.
-inline constexpr int kDatabaseFormat = 1;
+// Format 2 (passage data may end its header with a page number) reads format 1 as is.
+inline constexpr int kDatabaseFormat = 2;
 
 class SchemaError : public std::runtime_error {
  public:

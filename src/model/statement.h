@@ -23,6 +23,9 @@ struct Statement {
   // What the reader had to interpret ("speaker" given as a number), reported as
   // warnings when the statement is indexed.
   std::vector<std::string> warnings;
+  // Paged documents (PDF): the byte offset in the body text where page 1, 2, ...
+  // starts; empty when the text has no pages. A passage's page is where it starts.
+  std::vector<uint64_t> page_starts;
 
   const std::string* get(const std::string& name) const {
     auto it = fields.find(name);

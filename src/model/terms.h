@@ -70,17 +70,21 @@ namespace polsearch {
 
 // A passage document's data: a header line "ordinal<TAB>byte start<TAB>byte end<TAB>
 // char start<TAB>char end" (offsets into the statement text; chars are Unicode code
-// points), then the passage text itself, stored for display and highlighting.
+// points), in format 2 followed by "<TAB>page" when the passage comes from a paged
+// document (PDF), then the passage text itself, stored for display and highlighting.
 struct PassageData {
   uint32_t ordinal = 0;
   uint64_t byte_start = 0, byte_end = 0;
   uint64_t char_start = 0, char_end = 0;
+  uint32_t page = 0;  // 1, 2, ...: the page where the passage starts; 0 = no pages
 };
 
 inline std::string encode_passage_data(const PassageData& d) {
-  return std::to_string(d.ordinal) + '\t' + std::to_string(d.byte_start) + '\t' +
-         std::to_string(d.byte_end) + '\t' + std::to_string(d.char_start) + '\t' +
-         std::to_string(d.char_end) + '\n';
+  std::string header = std::to_string(d.ordinal) + '\t' + std::to_string(d.byte_start) + '\t' +
+                       std::to_string(d.byte_end) + '\t' + std::to_string(d.char_start) + '\t' +
+                       std::to_string(d.char_end);
+  if (d.page > 0) header += '\t' + std::to_string(d.page);
+  return header + '\n';
 }
 
 // Splits document data into header and text; returns false if it is not passage data.

@@ -60,6 +60,7 @@ nlohmann::json hit_to_json(const Hit& hit, const std::vector<ShownField>& fields
   j["passage"] = hit.passage;
   j["start"] = hit.char_start;
   j["end"] = hit.char_end;
+  if (hit.page > 0) j["page"] = hit.page;
   j["text"] = hit.text;
   nlohmann::json spans = nlohmann::json::array();
   for (auto& s : hit.highlights)
@@ -194,6 +195,7 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     }
     if (line.size() > 3) out << line << '\n';
     out << "   " << hit.doc_id << " #" << hit.passage;
+    if (hit.page > 0) out << ", page " << hit.page;
     if (hit.collapsed)
       out << " (+" << counted(hit.collapsed, "more passage") << " from this statement)";
     out << '\n';
@@ -265,9 +267,12 @@ nlohmann::json statement_to_json(const StatementView& statement) {
   j["doc_id"] = statement.id;
   j["passage_count"] = statement.metadata.value("passages", statement.passages.size());
   nlohmann::json passages = nlohmann::json::array();
-  for (auto& p : statement.passages)
-    passages.push_back(
-        {{"passage", p.passage}, {"start", p.char_start}, {"end", p.char_end}, {"text", p.text}});
+  for (auto& p : statement.passages) {
+    nlohmann::json passage = {{"passage", p.passage}, {"start", p.char_start}, {"end", p.char_end}};
+    if (p.page > 0) passage["page"] = p.page;
+    passage["text"] = p.text;
+    passages.push_back(std::move(passage));
+  }
   j["passages"] = passages;
   add_stored_fields(j, statement.metadata, statement.fields);
   return j;
@@ -289,6 +294,7 @@ void print_statement_text(std::ostream& out, const StatementView& statement) {
   for (auto& p : statement.passages) {
     std::string mark = "#";
     mark += std::to_string(p.passage);
+    if (p.page > 0) mark += " (page " + std::to_string(p.page) + ")";
     mark += "  ";
     out << mark;
     print_indented(out, p.text, std::string(mark.size(), ' '));

@@ -469,6 +469,7 @@ Hit Searcher::make_hit(const Run& run, const Xapian::MSetIterator& it, double we
     hit.passage = meta.ordinal;
     hit.char_start = meta.char_start;
     hit.char_end = meta.char_end;
+    hit.page = meta.page;
     hit.text = std::string(text);
   }
   if (run.options.highlight) {

@@ -86,6 +86,7 @@ struct Hit {
   std::string doc_id;      // statement id
   uint32_t passage = 0;    // passage ordinal within the statement
   uint64_t char_start = 0, char_end = 0;  // passage offsets in the statement text (code points)
+  uint32_t page = 0;                      // PDF page where the passage starts; 0 = no pages
   std::string text;                       // passage text
   std::vector<HighlightSpan> highlights;  // byte offsets into text
   std::vector<std::string> matched;       // labels of query parts found in the passage

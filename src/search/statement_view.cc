@@ -56,7 +56,8 @@ std::optional<StatementPassage> read_passage(const Xapian::Database& db, Xapian:
   PassageData meta;
   std::string_view text;
   if (!decode_passage_data(data, meta, text)) return std::nullopt;
-  return StatementPassage{meta.ordinal, meta.char_start, meta.char_end, std::string(text), docid};
+  return StatementPassage{meta.ordinal,      meta.char_start, meta.char_end,
+                          std::string(text), docid,           meta.page};
 }
 
 std::vector<StatementPassage> read_all(const Xapian::Database& db, const Members& m) {

@@ -38,6 +38,7 @@ struct StatementPassage {
   uint64_t char_start = 0, char_end = 0;  // in the statement text, code points
   std::string text;
   Xapian::docid docid = 0;
+  uint32_t page = 0;  // PDF page where the passage starts; 0 = no pages
 };
 
 struct StatementView {
