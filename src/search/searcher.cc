@@ -186,7 +186,21 @@ std::unique_ptr<QueryNode> plain_query(std::string_view text) {
   return bag;
 }
 
-Searcher::Searcher(const std::string& path) : Searcher(open_for_search(path)) { path_ = path; }
+Searcher::Searcher(const std::string& path) : Searcher(path, ShardOptions{}) {}
+
+Searcher::Searcher(const std::string& path, const ShardOptions& shard_options)
+    : Searcher(path, is_stub(path) ? std::make_shared<ShardSet>(read_stub(path), shard_options)
+                                   : nullptr) {}
+
+Searcher::Searcher(const std::string& path, std::shared_ptr<ShardSet> shards)
+    : Searcher(shards ? OpenedDatabase{shards->open(), shards->schema()} : open_for_search(path)) {
+  path_ = path;
+  shards_ = std::move(shards);
+}
+
+const Xapian::Database& Searcher::tables_db() const {
+  return shards_ && shards_->aux() ? *shards_->aux() : db_;
+}
 
 Searcher::Searcher(OpenedDatabase opened)
     : db_(std::move(opened.db)),
@@ -218,14 +232,63 @@ SearchResult Searcher::search(const std::string& query, const SearchOptions& opt
 SearchResult Searcher::search_once(const std::string& query, const SearchOptions& options) {
   // A reader can see DatabaseModifiedError when an indexer commits twice during
   // one search; reopening moves to the newest committed state.
+  int network_failures = 0;
   for (int attempt = 0;; ++attempt) {
     try {
-      return run(query, options);
+      SearchResult result = run(query, options);
+      note_missing_shards(result);
+      return result;
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 5) throw;
       db_.reopen();
+    } catch (const Xapian::NetworkError& e) {
+      if (!shards_) throw;
+      recover_from_shard_failure(e, ++network_failures);
     }
   }
+}
+
+void Searcher::recover_from_shard_failure(const Xapian::NetworkError& error, int failures) {
+  // A remote connection that failed (the server's idle timeout closed it, the server
+  // restarted) is dead for good: Xapian needs a new Database. A timeout is not worth a
+  // second wait, so it goes straight to finding the shard.
+  const bool timed_out = std::string_view(error.get_type()) == "NetworkTimeoutError";
+  if (failures == 1 && !timed_out) {
+    db_ = shards_->open();
+    return;
+  }
+  std::vector<std::string> failed = shards_->probe_failures();
+  if (failed.empty() || failures > static_cast<int>(shards_->size()) + 2)
+    throw ShardError("a shard failed during the search: " + error.get_description());
+  if (!shards_->partial())
+    throw ShardError(failed.front() + ": " + error.get_description() +
+                     " (searcher --partial answers from the other shards)");
+  shards_->exclude(failed);
+  db_ = shards_->open();
+}
+
+void Searcher::note_missing_shards(SearchResult& result) const {
+  if (!shards_ || shards_->missing().empty()) return;
+  result.missing_shards = shards_->missing();
+  std::string names;
+  for (auto& name : result.missing_shards) names += (names.empty() ? "" : "; ") + name;
+  result.warnings.push_back("partial results: " + std::to_string(result.missing_shards.size()) +
+                            " of " + std::to_string(shards_->size()) +
+                            " shards did not answer and their statements are left out: " + names);
+}
+
+void Searcher::check_remote_support(const SearchOptions& options,
+                                    const RankingParams& ranking) const {
+  if (!shards_ || !shards_->has_remote()) return;
+  // Xapian's remote servers only know its own weighting schemes and posting sources.
+  if (ranking.passage_stats || ranking.lucene_idf)
+    throw ShardError(path_ +
+                     ": ranking.passage_stats and ranking.lucene_idf need polsearch's own "
+                     "weighting, which Xapian's remote servers cannot run; use local shards");
+  if (options.like || options.explain)
+    throw ShardError(path_ +
+                     ": --like and --explain need local shards (Xapian's remote "
+                     "servers cannot run polsearch's single-passage filter)");
 }
 
 StatementView Searcher::statement(const std::string& id) {
@@ -237,6 +300,9 @@ StatementView Searcher::statement(const std::string& id) {
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 5) throw;
       db_.reopen();
+    } catch (const Xapian::NetworkError& e) {
+      if (!shards_) throw;
+      recover_from_shard_failure(e, attempt + 1);
     }
   }
 }
@@ -264,7 +330,10 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   Xapian::RSet rset;
   rset.add_document(passage.docid);
   ExpansionDecider decider;
-  Xapian::ESet eset = probe.get_eset(max_terms, rset, &decider);
+  // Exact term frequencies: over several shards Xapian would otherwise estimate them,
+  // and the terms (and weights) would depend on the shards.
+  Xapian::ESet eset =
+      probe.get_eset(max_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<Q> weighted;
   double top = eset.empty() ? 0 : eset.begin().get_weight();
   for (auto it = eset.begin(); it != eset.end() && top > 0; ++it) {
@@ -292,7 +361,7 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   explained.push_back({similar, "like", ""});
   explained.push_back({others, "tier", "other statement"});
   return Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, similar, others),
-           single_document_query(passage.docid));
+           single_document_query(db_, passage.docid));
 }
 
 void Searcher::update_record_stats() {
@@ -313,7 +382,7 @@ void Searcher::update_record_stats() {
 }
 
 std::string Searcher::suggest_spelling(const QueryNode& tree, const std::string& query) {
-  return SpellingCorrector(db_, analyzer_, concepts_).suggest(tree, query);
+  return SpellingCorrector(db_, tables_db(), analyzer_, concepts_).suggest(tree, query);
 }
 
 // One search under way: what the steps of run() hand each other.
@@ -361,7 +430,7 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   builder_options.proximity_near = run.ranking.proximity_near;
   builder_options.concepts = &concepts_;
   builder_options.expand_all = options.expand;
-  DatabaseLookups lookups(db_, schema_);
+  DatabaseLookups lookups(db_, tables_db(), schema_);
   QueryBuilder builder(lookups, schema_, analyzer_, builder_options);
   if (run.tree) run.built = builder.build(*run.tree);
   run.result.notes = run.built.notes;
@@ -385,7 +454,13 @@ void Searcher::configure_enquire(Run& run, Xapian::Enquire& enquire) {
   // per statement gives directly.
   unsigned per_doc = run.statements ? 1 : run.options.per_doc.value_or(run.ranking.per_doc);
   if (per_doc > 0) enquire.set_collapse_key(schema_.role(FieldRole::Id).value_slot, per_doc);
-  if (run.options.time_limit_seconds > 0) enquire.set_time_limit(run.options.time_limit_seconds);
+  if (run.options.time_limit_seconds > 0) {
+    // Xapian's remote backend has no time limit: the shard timeout bounds a search there.
+    if (shards_ && shards_->has_remote())
+      run.result.notes.push_back("--time-limit does not apply to remote shards");
+    else
+      enquire.set_time_limit(run.options.time_limit_seconds);
+  }
 }
 
 void Searcher::add_feedback(Run& run, Xapian::Enquire& enquire) {
@@ -399,7 +474,8 @@ void Searcher::add_feedback(Run& run, Xapian::Enquire& enquire) {
   for (auto it = first.begin(); it != first.end(); ++it) rset.add_document(*it);
   if (rset.empty()) return;
   ExpansionDecider decider;
-  Xapian::ESet eset = enquire.get_eset(ranking.prf_terms, rset, &decider);
+  Xapian::ESet eset =
+      enquire.get_eset(ranking.prf_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<Xapian::Query> extra;
   double top = eset.empty() ? 0 : eset.begin().get_weight();
   for (auto it = eset.begin(); it != eset.end() && top > 0; ++it)
@@ -621,6 +697,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   auto started = std::chrono::steady_clock::now();
   analyzer_.set_language(options.language.empty() ? schema_.default_language : options.language);
   Run run{options, effective_ranking(options)};
+  check_remote_support(options, run.ranking);
   run.like_mode = options.like.has_value();
   run.statements = options.unit == RankUnit::Statement;
   run.result.query = query;
