@@ -53,7 +53,7 @@ int index_with(Writer& indexer, const IndexerCommand& cmd,
 
 int index(const IndexerCommand& cmd, const polsearch::Schema* schema) {
   auto started = polsearch::ProgressLine::Clock::now();
-  if (cmd.options.shards > 0 || polsearch::is_stub(cmd.db_path)) {
+  if (cmd.options.shards > 0 || polsearch::is_sharded_folder(cmd.db_path)) {
     polsearch::ShardedIndexer indexer(cmd.db_path, schema, cmd.options);
     return index_with(indexer, cmd, started);
   }

@@ -70,7 +70,8 @@ TEST(ShardStub, ReadsLocalAndRemoteLinesAndReportsBadOnes) {
   const std::pair<std::string, std::string> bad[] = {
       {"remote 10.0.0.7\n", ":1: expected 'remote HOST:PORT' or 'remote :PROGRAM ARGS'"},
       {"remote host:99999\n", ":1: bad port '99999'"},
-      {"auto a\nchert b\n", ":2: unknown stub line type 'chert'"},
+      {"auto a\nchert b\n",
+       ":2: not a database folder, nor a stub file: unknown line type 'chert'"},
       {"# nothing\n", ": the stub file lists no shards"},
   };
   for (auto& [text, message] : bad) {
@@ -282,14 +283,24 @@ std::vector<std::string> canonical(const SearchResult& r) {
 }
 
 void expect_same_results(Searcher& expected, Searcher& actual, const std::string& label) {
-  SearchOptions plain, faceted;
+  SearchOptions plain, faceted, oldest, newest, oldest_faceted;
   faceted.facets = true;
   faceted.per_doc = 2;
+  oldest.sort = SortOrder::DateAscending;  // undated passages last (the samples have one)
+  oldest.limit = 30;
+  newest.sort = SortOrder::DateDescending;
+  oldest_faceted = oldest;
+  oldest_faceted.facets = true;
+  oldest_faceted.offset = 5;
+  SearchOptions newest_faceted = newest;
+  newest_faceted.facets = true;
   const std::vector<std::string> queries = bench_queries();
   for (size_t q = 0; q < queries.size(); ++q) {
     const std::string& query = queries[q];
-    for (const SearchOptions* options : {&plain, &faceted}) {
+    for (const SearchOptions* options :
+         {&plain, &faceted, &oldest, &newest, &oldest_faceted, &newest_faceted}) {
       if (options == &faceted && q % 4 != 0) continue;  // facets count every match: slower
+      if (options->sort != SortOrder::Relevance && q % 10 != 0) continue;
       std::vector<std::string> want, got;
       try {
         want = canonical(expected.search(query, *options));

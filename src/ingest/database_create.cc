@@ -125,7 +125,7 @@ void install(const fs::path& temp, const fs::path& path) {
     const int error = errno;
     fs::remove_all(temp, ignored);
     if ((error == ENOTEMPTY || error == EEXIST) &&
-        (inspect(path) == Found::Database || is_stub(path.string())))
+        (inspect(path) == Found::Database || is_sharded_folder(path.string())))
       return;
     throw DatabaseError(path.string() +
                         ": cannot put the new database in place: " + std::strerror(error));
@@ -250,7 +250,7 @@ bool create_sharded_database_if_missing(const std::string& path_text, const Sche
                                         unsigned shards) {
   const fs::path path = normalised(path_text);
   remove_stale_siblings(path_text, {kCreateTag, kDiscardTag});
-  if (is_stub(path.string())) return false;
+  if (is_sharded_folder(path.string())) return false;
   switch (inspect(path)) {
     case Found::Database:
       return false;

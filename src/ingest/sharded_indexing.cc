@@ -50,7 +50,7 @@ ShardedIndexer::ShardedIndexer(const std::string& path, const Schema* schema_ove
     : path_(path) {
   const Schema& schema = schema_override ? *schema_override : Schema::builtin();
   if (options.shards > 0) create_sharded_database_if_missing(path, schema, options.shards);
-  if (!is_stub(path))
+  if (!is_sharded_folder(path))
     throw DatabaseError(path + ": not a sharded database (no " + std::string(kStubFile) +
                         "); --shards creates a new one in a new or empty folder");
   unsigned n = recorded_shard_count(path);

@@ -71,6 +71,11 @@ bool is_stub(const std::string& path) {
   return fs::is_regular_file(path, ec);
 }
 
+bool is_sharded_folder(const std::string& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec) && fs::is_regular_file(fs::path(path) / kStubFile, ec);
+}
+
 StubFile read_stub(const std::string& path) {
   StubFile stub;
   stub.path = stub_file_of(path);
@@ -89,16 +94,16 @@ StubFile read_stub(const std::string& path) {
     size_t space = line.find_first_of(" \t");
     const std::string kind = line.substr(0, space);
     const std::string target = space == std::string::npos ? "" : trimmed(line.substr(space));
+    const bool known = kind == "remote" || kind == "auto" || kind == "glass";
+    if (!known)
+      throw ShardError(where + ": not a database folder, nor a stub file: unknown line type '" +
+                       kind + "' (a stub lists auto, glass and remote lines)");
     if (target.empty()) throw ShardError(where + ": '" + line + "' names no database");
     ShardSpec spec;
-    if (kind == "remote") {
+    if (kind == "remote")
       spec = parse_remote(target, where);
-    } else if (kind == "auto" || kind == "glass") {
+    else
       spec.path = resolve(target);
-    } else {
-      throw ShardError(where + ": unknown stub line type '" + kind +
-                       "' (polsearch reads auto, glass and remote)");
-    }
     spec.line = line;
     spec.line_number = number;
     stub.shards.push_back(std::move(spec));

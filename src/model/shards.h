@@ -61,6 +61,8 @@ struct StubFile {
 
 // True for a stub file, or a folder holding one (a sharded database).
 bool is_stub(const std::string& path);
+// True for a folder holding a stub file: what `indexer --shards` writes.
+bool is_sharded_folder(const std::string& path);
 // Reads a stub (a file, or a folder's XAPIANDB). Throws ShardError naming the file and
 // line for a line it cannot read.
 StubFile read_stub(const std::string& path);

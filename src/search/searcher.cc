@@ -405,6 +405,11 @@ struct Searcher::Run {
   double tier_offset = 0;
   std::unique_ptr<Xapian::Weight> scheme;
   std::unique_ptr<Xapian::KeyMaker> date_key;  // with a date order; must outlive the enquire
+  // Remote shards, oldest first: the date slot, and the undated matches that follow the
+  // dated ones (see set_sort).
+  std::optional<Xapian::valueno> undated_last_slot;
+  std::optional<Xapian::valueno> remote_date_sort;  // remote shards: sorted by this value
+  Xapian::MSet undated;
 };
 
 RankingParams Searcher::effective_ranking(const SearchOptions& options) const {
@@ -502,9 +507,38 @@ void Searcher::set_sort(Run& run, Xapian::Enquire& enquire) {
     return;
   }
   bool newest_first = run.options.sort == SortOrder::DateDescending;
-  run.date_key =
-      std::make_unique<DateKey>(static_cast<Xapian::valueno>(date->value_slot), newest_first);
+  const auto slot = static_cast<Xapian::valueno>(date->value_slot);
+  run.date_key = std::make_unique<DateKey>(slot, newest_first);
+  if (shards_ && shards_->has_remote()) {
+    // Xapian's remote backend runs no KeyMaker: the date value orders by itself. Newest
+    // first, undated passages ("" sorts lowest) come last as with DateKey; oldest
+    // first, the dated ones are matched first and the undated after them.
+    enquire.set_sort_by_value_then_relevance(slot, newest_first);
+    run.remote_date_sort = slot;
+    if (!newest_first) run.undated_last_slot = slot;
+    return;
+  }
   enquire.set_sort_by_key_then_relevance(run.date_key.get(), newest_first);
+}
+
+Xapian::MSet Searcher::match_undated_last(Run& run, Xapian::Enquire& enquire) {
+  using Q = Xapian::Query;
+  const SearchOptions& options = run.options;
+  const Q query = run.built.query;
+  const Q has_date(Q::OP_VALUE_GE, *run.undated_last_slot, "0");  // "" never matches
+  enquire.set_query(Q(Q::OP_FILTER, query, has_date));
+  // Every dated match is counted, so that the undated page starts at the right place.
+  Xapian::MSet dated = enquire.get_mset(options.offset, options.limit, db_.get_doccount());
+  const Xapian::doccount dated_count = dated.get_matches_estimated();
+  const bool page_full = dated.size() >= options.limit;
+  if (!page_full) {
+    enquire.set_query(Q(Q::OP_AND_NOT, query, has_date));
+    enquire.set_sort_by_relevance();
+    const unsigned offset = options.offset > dated_count ? options.offset - dated_count : 0;
+    run.undated = enquire.get_mset(offset, options.limit - dated.size());
+  }
+  enquire.set_query(query);
+  return dated;
 }
 
 Hit Searcher::make_hit(const Run& run, const Xapian::MSetIterator& it, double weight,
@@ -631,15 +665,29 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
     check_at_least = db_.get_doccount();
     if (!options.per_doc) enquire.set_collapse_key(Xapian::BAD_VALUENO);
   }
-  Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check_at_least);
+  if (facets && run.remote_date_sort) {
+    // The spies see the whole query once, in relevance order: sorted by value, Xapian
+    // 1.4's remote backend counts the returned items twice (measured), and with the
+    // undated matched apart a spy would see two passes.
+    const Xapian::valueno slot = *run.remote_date_sort;
+    enquire.set_sort_by_relevance();
+    enquire.get_mset(0, 1, check_at_least);
+    enquire.clear_matchspies();
+    enquire.set_sort_by_value_then_relevance(slot, options.sort == SortOrder::DateDescending);
+  }
+  Xapian::MSet mset = run.undated_last_slot
+                          ? match_undated_last(run, enquire)
+                          : enquire.get_mset(options.offset, options.limit, check_at_least);
   run.result.estimated_matches = mset.get_matches_estimated();
   set_tier_offset(run, mset.get_max_possible());
   if (facets) run.result.facets = facets->collect();
   unsigned rank = options.offset;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Hit hit = make_hit(run, it, it.get_weight(), it.get_collapse_count());
-    hit.rank = ++rank;
-    run.result.hits.push_back(std::move(hit));
+  for (const Xapian::MSet* part : {&mset, &run.undated}) {
+    for (auto it = part->begin(); it != part->end(); ++it) {
+      Hit hit = make_hit(run, it, it.get_weight(), it.get_collapse_count());
+      hit.rank = ++rank;
+      run.result.hits.push_back(std::move(hit));
+    }
   }
 }
 

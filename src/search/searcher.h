@@ -170,6 +170,7 @@ class Searcher {
   void set_tier_offset(Run& run, double max_possible);
   void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
   void collect_passages(Run& run, Xapian::Enquire& enquire);
+  Xapian::MSet match_undated_last(Run& run, Xapian::Enquire& enquire);
   Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
   void add_context(Hit& hit, unsigned n);
   void add_explanation(const Run& run, Hit& hit);
