@@ -153,6 +153,7 @@ Xapian::Database ShardSet::open_one(const ShardSpec& spec) const {
 }
 
 Xapian::Database ShardSet::open() {
+  opened_at_ = std::chrono::steady_clock::now();
   missing_ = excluded_;
   open_.assign(stub_.shards.size(), Xapian::Database());
   std::vector<std::pair<size_t, Xapian::Database>> opened;
@@ -224,6 +225,12 @@ std::vector<std::string> ShardSet::probe_failures() {
     }
   }
   return failed;
+}
+
+bool ShardSet::retry_missing(std::chrono::seconds after) {
+  if (missing_.empty() || std::chrono::steady_clock::now() - opened_at_ < after) return false;
+  excluded_.clear();
+  return true;
 }
 
 void ShardSet::exclude(const std::vector<std::string>& names) {

@@ -10,6 +10,7 @@
 // comment line `# polsearch-aux PATH` (Xapian skips comments) or is `aux` beside it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -87,6 +88,10 @@ class ShardSet {
   std::vector<std::string> probe_failures();
   // Leaves these shards out of the next open() (partial answers).
   void exclude(const std::vector<std::string>& names);
+  // True when shards are missing and the last open() is `after` old: time to try them
+  // again (a long-lived searcher must not leave a shard out for good). Clears the
+  // exclusions when it says so.
+  bool retry_missing(std::chrono::seconds after);
 
   const std::vector<std::string>& missing() const { return missing_; }
   size_t size() const { return stub_.shards.size(); }
@@ -105,6 +110,7 @@ class ShardSet {
   ShardOptions options_;
   std::vector<Xapian::Database> open_;  // by shard index; empty handle if not open
   std::vector<std::string> missing_, excluded_;
+  std::chrono::steady_clock::time_point opened_at_;
   Schema schema_;
   Xapian::Database aux_;
   bool has_aux_ = false;

@@ -233,6 +233,8 @@ SearchResult Searcher::search_once(const std::string& query, const SearchOptions
   // A reader can see DatabaseModifiedError when an indexer commits twice during
   // one search; reopening moves to the newest committed state.
   int network_failures = 0;
+  // With --partial, shards left out are tried again now and then.
+  if (shards_ && shards_->retry_missing(std::chrono::seconds(30))) db_ = shards_->open();
   for (int attempt = 0;; ++attempt) {
     try {
       SearchResult result = run(query, options);
