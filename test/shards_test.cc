@@ -200,7 +200,7 @@ struct Corpus {
     if (!shared.empty() && fs::exists(speeches)) {
       // A few hundred statements keep the test fast and the shards realistic.
       const std::string subset = (dir.path() / "subset.jsonl").string();
-      run_command({"/bin/sh", "-c", "zcat '" + speeches.string() + "' | head -n 120 > " + subset});
+      run_command({"/bin/sh", "-c", "zcat '" + speeches.string() + "' | head -n 60 > " + subset});
       inputs.push_back(subset);
     }
     index(one, {});
