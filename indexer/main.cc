@@ -15,19 +15,22 @@
 #include "indexer_cli.h"
 #include "indexing.h"
 #include "progress.h"
+#include "sharded_indexing.h"
+#include "shards.h"
 
 namespace {
 
 using polsearch::IndexerCommand;
 
-// Deletes, then indexes; returns the exit status.
-int index(const IndexerCommand& cmd, const polsearch::Schema* schema) {
-  auto started = polsearch::ProgressLine::Clock::now();
+// Deletes, then indexes; returns the exit status. `Writer` is an Indexer or a
+// ShardedIndexer.
+template <class Writer>
+int index_with(Writer& indexer, const IndexerCommand& cmd,
+               polsearch::ProgressLine::Clock::time_point started) {
   bool show_progress =
       cmd.progress == "always" || (cmd.progress == "auto" && isatty(2) && !cmd.quiet);
   polsearch::ProgressLine progress(show_progress, polsearch::total_input_bytes(cmd.inputs),
                                    started);
-  polsearch::Indexer indexer(cmd.db_path, schema, cmd.options);
   int status = polsearch::kExitOk;
   for (auto& id : cmd.deletes) {
     if (indexer.remove(id)) {
@@ -46,6 +49,16 @@ int index(const IndexerCommand& cmd, const polsearch::Schema* schema) {
   if (!cmd.quiet) std::cerr << polsearch::index_summary(s, seconds);
   if (s.errors > 0 || s.skipped > 0) status = polsearch::kExitPartial;
   return status;
+}
+
+int index(const IndexerCommand& cmd, const polsearch::Schema* schema) {
+  auto started = polsearch::ProgressLine::Clock::now();
+  if (cmd.options.shards > 0 || polsearch::is_sharded_folder(cmd.db_path)) {
+    polsearch::ShardedIndexer indexer(cmd.db_path, schema, cmd.options);
+    return index_with(indexer, cmd, started);
+  }
+  polsearch::Indexer indexer(cmd.db_path, schema, cmd.options);
+  return index_with(indexer, cmd, started);
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ int run_batch(polsearch::Searcher& searcher, const SearcherCommand& cmd,
 
 int run(const polsearch::SearcherCli& cli) {
   const SearcherCommand& cmd = cli.command();
-  polsearch::Searcher searcher(cmd.db_path);
+  polsearch::Searcher searcher(cmd.db_path, cmd.shards);
   if (cmd.show_id) return show(searcher, cmd);
   polsearch::SearchOptions options = cmd.options;
   options.ranking = cli.ranking(searcher.schema().ranking);

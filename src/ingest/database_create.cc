@@ -8,11 +8,14 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <random>
 #include <string_view>
 
 #include <xapian.h>
 
 #include "database.h"
+#include "shards.h"
 
 namespace polsearch {
 
@@ -121,7 +124,9 @@ void install(const fs::path& temp, const fs::path& path) {
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     const int error = errno;
     fs::remove_all(temp, ignored);
-    if ((error == ENOTEMPTY || error == EEXIST) && inspect(path) == Found::Database) return;
+    if ((error == ENOTEMPTY || error == EEXIST) &&
+        (inspect(path) == Found::Database || is_sharded_folder(path.string())))
+      return;
     throw DatabaseError(path.string() +
                         ": cannot put the new database in place: " + std::strerror(error));
   }
@@ -178,6 +183,89 @@ bool create_database_if_missing(const std::string& path_text, const Schema& sche
       break;
   }
   install(build_in_temporary_folder(path, schema), path);
+  return true;
+}
+
+}  // namespace polsearch
+
+namespace polsearch {
+
+void record_shard(Xapian::WritableDatabase& db, unsigned k, unsigned n, const std::string& set_id) {
+  db.set_metadata(std::string(kMetaShard),
+                  k < n ? std::to_string(k) + "/" + std::to_string(n) : "aux/" + std::to_string(n));
+  db.set_metadata(std::string(kMetaShardSet), set_id);
+}
+
+namespace {
+
+std::string random_set_id() {
+  std::random_device device;
+  std::uniform_int_distribution<uint64_t> any;
+  char text[17];
+  snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(any(device)));
+  return text;
+}
+
+void create_empty(const fs::path& path, const Schema& schema, unsigned k, unsigned n,
+                  const std::string& set_id) {
+  Xapian::WritableDatabase db(path.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+  record_schema(db, schema);
+  record_shard(db, k, n, set_id);
+  db.commit();
+  db.close();
+}
+
+fs::path build_sharded_in_temporary_folder(const fs::path& path, const Schema& schema,
+                                           unsigned shards) {
+  const fs::path temp = sibling(path, kCreateTag, getpid());
+  std::error_code ignored;
+  fs::remove_all(temp, ignored);
+  try {
+    fs::create_directories(temp);
+    const std::string set_id = random_set_id();
+    std::ofstream stub(temp / kStubFile);
+    stub << "# polsearch sharded database: " << shards
+         << " shards; statement id -> shard fnv1a64(id) % " << shards << "\n";
+    for (unsigned k = 0; k < shards; ++k) {
+      create_empty(temp / shard_folder(k), schema, k, shards, set_id);
+      stub << "auto " << shard_folder(k) << "\n";
+    }
+    create_empty(temp / kAuxFolder, schema, shards, shards, set_id);
+    stub.close();
+    if (!stub) throw DatabaseError(path.string() + ": cannot write the stub file");
+  } catch (const Xapian::Error& e) {
+    fs::remove_all(temp, ignored);
+    throw DatabaseError(path.string() + ": cannot create sharded database: " + e.get_msg());
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(temp, ignored);
+    throw DatabaseError(path.string() + ": cannot create sharded database: " + e.what());
+  }
+  sync_folder(temp);
+  return temp;
+}
+
+}  // namespace
+
+bool create_sharded_database_if_missing(const std::string& path_text, const Schema& schema,
+                                        unsigned shards) {
+  const fs::path path = normalised(path_text);
+  remove_stale_siblings(path_text, {kCreateTag, kDiscardTag});
+  if (is_sharded_folder(path.string())) return false;
+  switch (inspect(path)) {
+    case Found::Database:
+      return false;
+    case Found::NotAFolder:
+      throw DatabaseError(path_text + ": exists and is not a database folder");
+    case Found::OtherFolder:
+    case Found::HalfCreated:
+      throw DatabaseError(path_text +
+                          ": the folder holds other files and no database; give a new or empty "
+                          "folder to --db");
+    case Found::Missing:
+    case Found::EmptyFolder:
+      break;
+  }
+  install(build_sharded_in_temporary_folder(path, schema, shards), path);
   return true;
 }
 

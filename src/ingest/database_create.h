@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <xapian.h>
+
 #include "schema.h"
 
 namespace polsearch {
@@ -20,6 +22,17 @@ namespace polsearch {
 // running indexer (try again later). Throws DatabaseError naming `path` and the cause
 // (a non-empty folder that is no database, a file, an I/O error).
 bool create_database_if_missing(const std::string& path, const Schema& schema);
+
+// The same for a sharded database (src/model/shards.h): if `path` is missing or an
+// empty folder, builds `shards` empty shard databases (each recording its schema,
+// "K/N" and the set's random id), the auxiliary database and the stub file XAPIANDB in
+// a temporary sibling folder and renames it into place. Returns false if `path` already
+// is a database (sharded or not: the caller checks which). Throws DatabaseError.
+bool create_sharded_database_if_missing(const std::string& path, const Schema& schema,
+                                        unsigned shards);
+
+// Records "shard K of N" and the set id in a shard (or, K = N, the aux database).
+void record_shard(Xapian::WritableDatabase& db, unsigned k, unsigned n, const std::string& set_id);
 
 // Removes the folders `path<tag><pid>` beside `path` whose process is gone (or is us:
 // an earlier process with our pid); a live process's are left alone.

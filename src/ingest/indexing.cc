@@ -268,6 +268,8 @@ Indexer::Indexer(const std::string& path, const Schema* schema_override,
                  const IndexerOptions& options)
     : path_(path), options_(options) {
   apply_flush_threshold(options.xapian_flush_threshold);
+  if (options.max_changesets > 0)
+    setenv("XAPIAN_MAX_CHANGESETS", std::to_string(options.max_changesets).c_str(), 1);
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
   const Schema& new_schema = schema_override ? *schema_override : Schema::builtin();

@@ -105,6 +105,13 @@ struct IndexerOptions {
   // default), which could commit half of a replaced statement; this high value leaves
   // every commit to us. 0 = keep Xapian's.
   uint64_t xapian_flush_threshold = 4000000000;
+  // For a database that read replicas copy (xapian-replicate-server): keep this many
+  // changesets, so that a replica catches up by changes instead of a full copy. Xapian
+  // reads XAPIAN_MAX_CHANGESETS when a WritableDatabase opens; 0 = leave it as it is.
+  unsigned max_changesets = 0;
+  // A new sharded database (`indexer --shards N`): this many shards; 0 = not sharded, or
+  // as the existing sharded database records.
+  unsigned shards = 0;
   // Test hook: sleep this long in the middle of a parallel build's swap, so that a test
   // can show a waiting indexer never gets in (test/concurrency_test.cc).
   std::chrono::milliseconds swap_delay{0};
@@ -133,6 +140,12 @@ class Indexer {
 
   // Removes a statement and all its passages; false if it was not there.
   bool remove(const std::string& id);
+
+  // Indexes one record read elsewhere (a sharded database routes records to each
+  // shard's Indexer); commits when a batch is full.
+  void add_record(InputRecord&& record, const Callbacks& callbacks) {
+    add(std::move(record), callbacks);
+  }
 
   void commit();
   const IndexStats& stats() const { return stats_; }

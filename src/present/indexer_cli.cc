@@ -38,6 +38,15 @@ IndexerCli::IndexerCli()
                   "crash then loses the whole run). Ignored for a database that has documents")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  app_.add_option("--shards", c.options.shards,
+                  "Create DIR as a sharded database of this many shards (DIR/shard0.. and the "
+                  "stub DIR/XAPIANDB; statements placed by a hash of their id, shards written in "
+                  "parallel). A sharded DIR is detected on later runs without it")
+      ->check(CLI::Range(1, 256));
+  app_.add_option("--changesets", c.options.max_changesets,
+                  "Keep this many changesets for read replicas (sets XAPIAN_MAX_CHANGESETS; "
+                  "see docs/DEPLOYMENT.md)")
+      ->check(CLI::Range(1, 100000));
   app_.add_option("--wait", c.options.wait_seconds,
                   "If another indexer holds the database, wait up to this many seconds for it "
                   "(default: stop at once with exit status 3)")

@@ -105,6 +105,10 @@ nlohmann::json summary_to_json(const SearchResult& result) {
   j["returned"] = result.hits.size();
   j["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
   j["notes"] = result.notes;
+  if (!result.missing_shards.empty()) {
+    j["warnings"] = result.warnings;
+    j["missing_shards"] = result.missing_shards;
+  }
   j["sort"] = sort_order_name(result.sort);
   if (result.like) {
     j["like"] = result.like->str();
@@ -246,6 +250,7 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
     out << "sorted by date, " << (result.sort == SortOrder::DateAscending ? "oldest" : "newest")
         << " first (undated last, ties by relevance)\n";
   for (auto& note : result.notes) out << "note: " << note << '\n';
+  for (auto& warning : result.warnings) out << "warning: " << warning << '\n';
   if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << '\n';
   if (!result.corrected_from.empty())
     out << "no matches for: " << result.corrected_from << "; showing results for: " << result.query

@@ -107,12 +107,27 @@ SearcherCli::SearcherCli()
                   "Query language for stemming (default from schema)");
   app_.add_option("--time-limit", command_.options.time_limit_seconds,
                   "Stop matching after this many seconds (0 = none)");
+  app_.add_option("--shard-timeout", command_.shards.timeout_ms,
+                  "Remote shards: give up on an answer after this many milliseconds (a hung "
+                  "shard is then an error naming it, exit status 3)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3600000u));
+  app_.add_option("--connect-timeout", command_.shards.connect_timeout_ms,
+                  "Remote shards: give up connecting after this many milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3600000u));
+  app_.add_flag("--partial", command_.shards.partial,
+                "Sharded database: answer from the shards that respond, with a warning naming "
+                "the others (default: a shard that fails is an error, exit status 3)");
   app_.add_option("query", words_, "The query (several arguments are joined with spaces)");
 }
 
 void SearcherCli::add_result_options() {
   SearchOptions& o = command_.options;
-  app_.add_option("--db", command_.db_path, "Database folder")->required()->envname("POLSEARCH_DB");
+  app_.add_option("--db", command_.db_path,
+                  "Database folder, sharded database folder or stub file (local and remote shards)")
+      ->required()
+      ->envname("POLSEARCH_DB");
   app_.add_option("-n,--limit", o.limit, "Passages to show")->capture_default_str();
   app_.add_option("--offset", o.offset, "Skip this many passages (paging)");
   per_doc_option_ =

@@ -27,6 +27,7 @@ struct SearcherCommand {
   std::string query;                   // the query words, joined by spaces
   std::optional<std::string> show_id;  // `searcher show DOC_ID`
   SearchOptions options;               // ranking overrides: see SearcherCli::ranking
+  ShardOptions shards;                 // a sharded database or stub: timeouts, --partial
 };
 
 class SearcherCli {

@@ -9,7 +9,8 @@ namespace polsearch {
 std::vector<std::string> DatabaseLookups::compound_splits(const std::string& joined) const {
   std::string key = std::string(terms::kCompoundKey) + joined;
   std::vector<std::string> splits;
-  for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) splits.push_back(*it);
+  for (auto it = synonyms_.synonyms_begin(key); it != synonyms_.synonyms_end(key); ++it)
+    splits.push_back(*it);
   return splits;
 }
 

@@ -29,7 +29,13 @@ class QueryLookups {
 
 class DatabaseLookups final : public QueryLookups {
  public:
-  DatabaseLookups(const Xapian::Database& db, const Schema& schema) : db_(db), schema_(schema) {}
+  DatabaseLookups(const Xapian::Database& db, const Schema& schema)
+      : db_(db), synonyms_(db), schema_(schema) {}
+  // With the synonym table of another database: a sharded database's auxiliary one
+  // (Xapian serves no synonyms over its remote backend).
+  DatabaseLookups(const Xapian::Database& db, const Xapian::Database& synonyms,
+                  const Schema& schema)
+      : db_(db), synonyms_(synonyms), schema_(schema) {}
   std::vector<std::string> compound_splits(const std::string& joined) const override;
   std::vector<std::string> statements_matching(const Xapian::Query& on_records,
                                                unsigned limit) const override;
@@ -37,6 +43,7 @@ class DatabaseLookups final : public QueryLookups {
 
  private:
   const Xapian::Database& db_;
+  const Xapian::Database& synonyms_;
   const Schema& schema_;
 };
 

@@ -15,7 +15,7 @@ std::optional<double> weight_in(const Xapian::Database& db, const Xapian::Weight
                                 const Q& query, Xapian::docid docid) {
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(weighting);
-  enquire.set_query(Q(Q::OP_FILTER, query, single_document_query(docid)));
+  enquire.set_query(Q(Q::OP_FILTER, query, single_document_query(db, docid)));
   Xapian::MSet mset = enquire.get_mset(0, 1);
   if (mset.empty()) return std::nullopt;
   return mset.begin().get_weight();

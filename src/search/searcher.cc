@@ -199,7 +199,21 @@ std::unique_ptr<QueryNode> plain_query(std::string_view text) {
   return bag;
 }
 
-Searcher::Searcher(const std::string& path) : Searcher(open_for_search(path)) { path_ = path; }
+Searcher::Searcher(const std::string& path) : Searcher(path, ShardOptions{}) {}
+
+Searcher::Searcher(const std::string& path, const ShardOptions& shard_options)
+    : Searcher(path, is_stub(path) ? std::make_shared<ShardSet>(read_stub(path), shard_options)
+                                   : nullptr) {}
+
+Searcher::Searcher(const std::string& path, std::shared_ptr<ShardSet> shards)
+    : Searcher(shards ? OpenedDatabase{shards->open(), shards->schema()} : open_for_search(path)) {
+  path_ = path;
+  shards_ = std::move(shards);
+}
+
+const Xapian::Database& Searcher::tables_db() const {
+  return shards_ && shards_->aux() ? *shards_->aux() : db_;
+}
 
 Searcher::Searcher(OpenedDatabase opened)
     : db_(std::move(opened.db)),
@@ -231,14 +245,65 @@ SearchResult Searcher::search(const std::string& query, const SearchOptions& opt
 SearchResult Searcher::search_once(const std::string& query, const SearchOptions& options) {
   // A reader can see DatabaseModifiedError when an indexer commits twice during
   // one search; reopening moves to the newest committed state.
+  int network_failures = 0;
+  // With --partial, shards left out are tried again now and then.
+  if (shards_ && shards_->retry_missing(std::chrono::seconds(30))) db_ = shards_->open();
   for (int attempt = 0;; ++attempt) {
     try {
-      return run(query, options);
+      SearchResult result = run(query, options);
+      note_missing_shards(result);
+      return result;
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 5) throw;
       db_.reopen();
+    } catch (const Xapian::NetworkError& e) {
+      if (!shards_) throw;
+      recover_from_shard_failure(e, ++network_failures);
     }
   }
+}
+
+void Searcher::recover_from_shard_failure(const Xapian::NetworkError& error, int failures) {
+  // A remote connection that failed (the server's idle timeout closed it, the server
+  // restarted) is dead for good: Xapian needs a new Database. A timeout is not worth a
+  // second wait, so it goes straight to finding the shard.
+  const bool timed_out = std::string_view(error.get_type()) == "NetworkTimeoutError";
+  if (failures == 1 && !timed_out) {
+    db_ = shards_->open();
+    return;
+  }
+  std::vector<std::string> failed = shards_->probe_failures();
+  if (failed.empty() || failures > static_cast<int>(shards_->size()) + 2)
+    throw ShardError("a shard failed during the search: " + error.get_description());
+  if (!shards_->partial())
+    throw ShardError(failed.front() + ": " + error.get_description() +
+                     " (searcher --partial answers from the other shards)");
+  shards_->exclude(failed);
+  db_ = shards_->open();
+}
+
+void Searcher::note_missing_shards(SearchResult& result) const {
+  if (!shards_ || shards_->missing().empty()) return;
+  result.missing_shards = shards_->missing();
+  std::string names;
+  for (auto& name : result.missing_shards) names += (names.empty() ? "" : "; ") + name;
+  result.warnings.push_back("partial results: " + std::to_string(result.missing_shards.size()) +
+                            " of " + std::to_string(shards_->size()) +
+                            " shards did not answer and their statements are left out: " + names);
+}
+
+void Searcher::check_remote_support(const SearchOptions& options,
+                                    const RankingParams& ranking) const {
+  if (!shards_ || !shards_->has_remote()) return;
+  // Xapian's remote servers only know its own weighting schemes and posting sources.
+  if (ranking.passage_stats || ranking.lucene_idf)
+    throw ShardError(path_ +
+                     ": ranking.passage_stats and ranking.lucene_idf need polsearch's own "
+                     "weighting, which Xapian's remote servers cannot run; use local shards");
+  if (options.like || options.explain)
+    throw ShardError(path_ +
+                     ": --like and --explain need local shards (Xapian's remote "
+                     "servers cannot run polsearch's single-passage filter)");
 }
 
 StatementView Searcher::statement(const std::string& id) {
@@ -250,6 +315,9 @@ StatementView Searcher::statement(const std::string& id) {
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 5) throw;
       db_.reopen();
+    } catch (const Xapian::NetworkError& e) {
+      if (!shards_) throw;
+      recover_from_shard_failure(e, attempt + 1);
     }
   }
 }
@@ -277,7 +345,10 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   Xapian::RSet rset;
   rset.add_document(passage.docid);
   ExpansionDecider decider;
-  Xapian::ESet eset = probe.get_eset(max_terms, rset, &decider);
+  // Exact term frequencies: over several shards Xapian would otherwise estimate them,
+  // and the terms (and weights) would depend on the shards.
+  Xapian::ESet eset =
+      probe.get_eset(max_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<QueryPlan> weighted;
   double top = eset.empty() ? 0 : eset.begin().get_weight();
   for (auto it = eset.begin(); it != eset.end() && top > 0; ++it) {
@@ -308,7 +379,7 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   explained.push_back({similar});
   explained.push_back({others});
   return Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, similar.query(), others.query()),
-           single_document_query(passage.docid));
+           single_document_query(db_, passage.docid));
 }
 
 void Searcher::update_record_stats() {
@@ -329,7 +400,7 @@ void Searcher::update_record_stats() {
 }
 
 std::string Searcher::suggest_spelling(const QueryNode& tree, const std::string& query) {
-  return SpellingCorrector(db_, analyzer_, concepts_).suggest(tree, query);
+  return SpellingCorrector(db_, tables_db(), analyzer_, concepts_).suggest(tree, query);
 }
 
 // One search under way: what the steps of run() hand each other.
@@ -352,6 +423,11 @@ struct Searcher::Run {
   double tier_offset = 0;
   std::unique_ptr<Xapian::Weight> scheme;
   std::unique_ptr<Xapian::KeyMaker> date_key;  // with a date order; must outlive the enquire
+  // Remote shards, oldest first: the date slot, and the undated matches that follow the
+  // dated ones (see set_sort).
+  std::optional<Xapian::valueno> undated_last_slot;
+  std::optional<Xapian::valueno> remote_date_sort;  // remote shards: sorted by this value
+  Xapian::MSet undated;
 };
 
 RankingParams Searcher::effective_ranking(const SearchOptions& options) const {
@@ -379,7 +455,7 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   builder_options.coverage_min_words = run.ranking.coverage_min_words;
   builder_options.concepts = &concepts_;
   builder_options.expand_all = options.expand;
-  DatabaseLookups lookups(db_, schema_);
+  DatabaseLookups lookups(db_, tables_db(), schema_);
   QueryBuilder builder(lookups, schema_, analyzer_, builder_options);
   if (run.tree) run.built = builder.build(*run.tree);
   run.result.notes = run.built.notes;
@@ -403,7 +479,13 @@ void Searcher::configure_enquire(Run& run, Xapian::Enquire& enquire) {
   // per statement gives directly.
   unsigned per_doc = run.statements ? 1 : run.options.per_doc.value_or(run.ranking.per_doc);
   if (per_doc > 0) enquire.set_collapse_key(schema_.role(FieldRole::Id).value_slot, per_doc);
-  if (run.options.time_limit_seconds > 0) enquire.set_time_limit(run.options.time_limit_seconds);
+  if (run.options.time_limit_seconds > 0) {
+    // Xapian's remote backend has no time limit: the shard timeout bounds a search there.
+    if (shards_ && shards_->has_remote())
+      run.result.notes.push_back("--time-limit does not apply to remote shards");
+    else
+      enquire.set_time_limit(run.options.time_limit_seconds);
+  }
 }
 
 void Searcher::add_feedback(Run& run, Xapian::Enquire& enquire) {
@@ -417,7 +499,8 @@ void Searcher::add_feedback(Run& run, Xapian::Enquire& enquire) {
   for (auto it = first.begin(); it != first.end(); ++it) rset.add_document(*it);
   if (rset.empty()) return;
   ExpansionDecider decider;
-  Xapian::ESet eset = enquire.get_eset(ranking.prf_terms, rset, &decider);
+  Xapian::ESet eset =
+      enquire.get_eset(ranking.prf_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<QueryPlan> extra;
   double top = eset.empty() ? 0 : eset.begin().get_weight();
   for (auto it = eset.begin(); it != eset.end() && top > 0; ++it)
@@ -444,9 +527,38 @@ void Searcher::set_sort(Run& run, Xapian::Enquire& enquire) {
     return;
   }
   bool newest_first = run.options.sort == SortOrder::DateDescending;
-  run.date_key =
-      std::make_unique<DateKey>(static_cast<Xapian::valueno>(date->value_slot), newest_first);
+  const auto slot = static_cast<Xapian::valueno>(date->value_slot);
+  run.date_key = std::make_unique<DateKey>(slot, newest_first);
+  if (shards_ && shards_->has_remote()) {
+    // Xapian's remote backend runs no KeyMaker: the date value orders by itself. Newest
+    // first, undated passages ("" sorts lowest) come last as with DateKey; oldest
+    // first, the dated ones are matched first and the undated after them.
+    enquire.set_sort_by_value_then_relevance(slot, newest_first);
+    run.remote_date_sort = slot;
+    if (!newest_first) run.undated_last_slot = slot;
+    return;
+  }
   enquire.set_sort_by_key_then_relevance(run.date_key.get(), newest_first);
+}
+
+Xapian::MSet Searcher::match_undated_last(Run& run, Xapian::Enquire& enquire) {
+  using Q = Xapian::Query;
+  const SearchOptions& options = run.options;
+  const Q query = run.built.query;
+  const Q has_date(Q::OP_VALUE_GE, *run.undated_last_slot, "0");  // "" never matches
+  enquire.set_query(Q(Q::OP_FILTER, query, has_date));
+  // Every dated match is counted, so that the undated page starts at the right place.
+  Xapian::MSet dated = enquire.get_mset(options.offset, options.limit, db_.get_doccount());
+  const Xapian::doccount dated_count = dated.get_matches_estimated();
+  const bool page_full = dated.size() >= options.limit;
+  if (!page_full) {
+    enquire.set_query(Q(Q::OP_AND_NOT, query, has_date));
+    enquire.set_sort_by_relevance();
+    const unsigned offset = options.offset > dated_count ? options.offset - dated_count : 0;
+    run.undated = enquire.get_mset(offset, options.limit - dated.size());
+  }
+  enquire.set_query(query);
+  return dated;
 }
 
 Hit Searcher::make_hit(const Run& run, const Xapian::MSetIterator& it, double weight,
@@ -574,15 +686,29 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
     check_at_least = db_.get_doccount();
     if (!options.per_doc) enquire.set_collapse_key(Xapian::BAD_VALUENO);
   }
-  Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check_at_least);
+  if (facets && run.remote_date_sort) {
+    // The spies see the whole query once, in relevance order: sorted by value, Xapian
+    // 1.4's remote backend counts the returned items twice (measured), and with the
+    // undated matched apart a spy would see two passes.
+    const Xapian::valueno slot = *run.remote_date_sort;
+    enquire.set_sort_by_relevance();
+    enquire.get_mset(0, 1, check_at_least);
+    enquire.clear_matchspies();
+    enquire.set_sort_by_value_then_relevance(slot, options.sort == SortOrder::DateDescending);
+  }
+  Xapian::MSet mset = run.undated_last_slot
+                          ? match_undated_last(run, enquire)
+                          : enquire.get_mset(options.offset, options.limit, check_at_least);
   run.result.estimated_matches = mset.get_matches_estimated();
   set_tier_offset(run, mset.get_max_possible());
   if (facets) run.result.facets = facets->collect();
   unsigned rank = options.offset;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Hit hit = make_hit(run, it, it.get_weight(), it.get_collapse_count());
-    hit.rank = ++rank;
-    run.result.hits.push_back(std::move(hit));
+  for (const Xapian::MSet* part : {&mset, &run.undated}) {
+    for (auto it = part->begin(); it != part->end(); ++it) {
+      Hit hit = make_hit(run, it, it.get_weight(), it.get_collapse_count());
+      hit.rank = ++rank;
+      run.result.hits.push_back(std::move(hit));
+    }
   }
 }
 
@@ -635,6 +761,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   auto started = std::chrono::steady_clock::now();
   analyzer_.set_language(options.language.empty() ? schema_.default_language : options.language);
   Run run{options, effective_ranking(options)};
+  check_remote_support(options, run.ranking);
   run.like_mode = options.like.has_value();
   run.statements = options.unit == RankUnit::Statement;
   run.result.query = query;

@@ -19,6 +19,7 @@
 #include "query_ast.h"
 #include "query_builder.h"
 #include "schema.h"
+#include "shards.h"
 #include "statement_view.h"
 
 namespace polsearch {
@@ -116,6 +117,10 @@ struct SearchResult {
   std::optional<PassageRef> like;       // with SearchOptions::like: the seed passage
   std::vector<std::string> like_terms;  // ... and the stems its query was made of
   double elapsed_ms = 0;
+  // A sharded database searched with ShardOptions::partial: the shards left out of this
+  // answer (their names), and a warning saying so.
+  std::vector<std::string> missing_shards;
+  std::vector<std::string> warnings;
 };
 
 // A natural-language query as a bag of ranked words (no operators, no fields).
@@ -125,8 +130,14 @@ class Searcher {
  public:
   explicit Searcher(const std::string& path);
   explicit Searcher(OpenedDatabase opened);
+  // `path` may be a database folder, a sharded database folder or a stub file listing
+  // local and remote shards (src/model/shards.h); `shard_options` apply to the shards.
+  // Throws DatabaseError, ShardError naming a shard that cannot be opened.
+  Searcher(const std::string& path, const ShardOptions& shard_options);
 
   const Schema& schema() const { return schema_; }
+  // The shards, for a sharded database or stub; nullptr for one database.
+  const ShardSet* shards() const { return shards_.get(); }
   Xapian::Database& database() { return db_; }
 
   // Throws QuerySyntaxError (with position) for bad queries.
@@ -138,7 +149,17 @@ class Searcher {
   StatementView statement(const std::string& id);
 
  private:
+  Searcher(const std::string& path, std::shared_ptr<ShardSet> shards);
   SearchResult search_once(const std::string& query, const SearchOptions& options);
+  // A shard failed under a search (NetworkError): reconnect once, then name the failed
+  // shards (ShardError) or, with ShardOptions::partial, leave them out. `failures`
+  // counts the calls for this search.
+  void recover_from_shard_failure(const Xapian::NetworkError& error, int failures);
+  void note_missing_shards(SearchResult& result) const;
+  // Where the spelling table and the compound synonyms are: a sharded database's
+  // auxiliary database, else the database itself.
+  const Xapian::Database& tables_db() const;
+  void check_remote_support(const SearchOptions& options, const RankingParams& ranking) const;
   // run() in steps: each reads and extends the Run it is given.
   struct Run;
   SearchResult run(const std::string& query, const SearchOptions& options);
@@ -150,6 +171,7 @@ class Searcher {
   void set_tier_offset(Run& run, double max_possible);
   void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
   void collect_passages(Run& run, Xapian::Enquire& enquire);
+  Xapian::MSet match_undated_last(Run& run, Xapian::Enquire& enquire);
   Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
   void add_context(Hit& hit, unsigned n);
   void add_explanation(const Run& run, Hit& hit);
@@ -165,6 +187,7 @@ class Searcher {
   void update_record_stats();
 
   Xapian::Database db_;
+  std::shared_ptr<ShardSet> shards_;
   Schema schema_;
   std::string path_;
   Analyzer analyzer_;

@@ -38,7 +38,12 @@ void collect_plain_words(const QueryNode& node, std::vector<const QueryNode*>& o
 
 SpellingCorrector::SpellingCorrector(const Xapian::Database& db, Analyzer& analyzer,
                                      const ConceptTable& concepts)
-    : db_(db), analyzer_(analyzer), concepts_(concepts) {}
+    : SpellingCorrector(db, db, analyzer, concepts) {}
+
+SpellingCorrector::SpellingCorrector(const Xapian::Database& db,
+                                     const Xapian::Database& spelling_db, Analyzer& analyzer,
+                                     const ConceptTable& concepts)
+    : db_(db), spelling_db_(spelling_db), analyzer_(analyzer), concepts_(concepts) {}
 
 Xapian::doccount SpellingCorrector::frequency(const std::string& form) {
   Xapian::doccount freq = db_.get_termfreq(form);
@@ -62,7 +67,7 @@ std::string SpellingCorrector::correct(const std::string& form) {
   // Most query words are common; looking for close words (trigram look-ups) is the
   // costly part, so it is done only for words rare enough to be typos.
   if (freq > std::max<Xapian::doccount>(kRareUpTo, db_.get_doccount() / 100000)) return "";
-  std::string candidate = db_.get_spelling_suggestion(form, max_edits_for(form));
+  std::string candidate = spelling_db_.get_spelling_suggestion(form, max_edits_for(form));
   if (candidate.empty() || candidate == form || !acceptable_replacement(candidate)) return "";
   Xapian::doccount candidate_freq = db_.get_termfreq(candidate);
   if (candidate_freq == 0) return "";

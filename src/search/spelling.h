@@ -22,6 +22,10 @@ namespace polsearch {
 class SpellingCorrector {
  public:
   SpellingCorrector(const Xapian::Database& db, Analyzer& analyzer, const ConceptTable& concepts);
+  // With the spelling table of another database: a sharded database's auxiliary one
+  // (Xapian serves no spelling table over its remote backend).
+  SpellingCorrector(const Xapian::Database& db, const Xapian::Database& spelling_db,
+                    Analyzer& analyzer, const ConceptTable& concepts);
 
   // The query text with its misspelt words replaced, or "" when none is.
   std::string suggest(const QueryNode& tree, std::string_view query);
@@ -41,6 +45,7 @@ class SpellingCorrector {
   bool acceptable_replacement(const std::string& candidate);
 
   const Xapian::Database& db_;
+  const Xapian::Database& spelling_db_;
   Analyzer& analyzer_;
   const ConceptTable& concepts_;
 };

@@ -10,29 +10,37 @@ namespace polsearch {
 namespace {
 
 // Matches one document id, weightless. Termfreq min 0: the id may have been deleted.
+// Over several databases (shards) Xapian runs a copy per database with its own document
+// ids: only the copy whose database has `uuid` (empty: any) matches, at its `docid`.
 class SingleDocumentSource : public Xapian::PostingSource {
  public:
-  explicit SingleDocumentSource(Xapian::docid docid) : docid_(docid) {}
+  SingleDocumentSource(Xapian::docid docid, std::string uuid)
+      : docid_(docid), uuid_(std::move(uuid)) {}
   Xapian::doccount get_termfreq_min() const override { return 0; }
   Xapian::doccount get_termfreq_est() const override { return 1; }
   Xapian::doccount get_termfreq_max() const override { return 1; }
-  void init(const Xapian::Database&) override { started_ = at_end_ = false; }
+  void init(const Xapian::Database& db) override {
+    started_ = false;
+    at_end_ = !uuid_.empty() && db.get_uuid() != uuid_;
+    elsewhere_ = at_end_;
+  }
   void next(double) override {
-    at_end_ = started_;
+    at_end_ = elsewhere_ || started_;
     started_ = true;
   }
   void skip_to(Xapian::docid wanted, double) override {
-    at_end_ = wanted > docid_;
+    at_end_ = elsewhere_ || wanted > docid_;
     started_ = true;
   }
   bool at_end() const override { return at_end_; }
   Xapian::docid get_docid() const override { return docid_; }
-  SingleDocumentSource* clone() const override { return new SingleDocumentSource(docid_); }
+  SingleDocumentSource* clone() const override { return new SingleDocumentSource(docid_, uuid_); }
   std::string name() const override { return "polsearch::SingleDocumentSource"; }
 
  private:
   Xapian::docid docid_;
-  bool started_ = false, at_end_ = false;
+  std::string uuid_;
+  bool started_ = false, at_end_ = false, elsewhere_ = false;
 };
 
 struct Members {
@@ -151,7 +159,25 @@ std::vector<StatementPassage> load_neighbours(const Xapian::Database& db, const 
 }
 
 Xapian::Query single_document_query(Xapian::docid docid) {
-  return Xapian::Query((new SingleDocumentSource(docid))->release());
+  return Xapian::Query((new SingleDocumentSource(docid, ""))->release());
+}
+
+Xapian::Query single_document_query(const Xapian::Database& db, Xapian::docid docid) {
+  // A combined database's uuid is its databases' uuids joined by ':', and its document
+  // ids interleave theirs: id d is database (d - 1) % n's document (d - 1) / n + 1.
+  std::vector<std::string> uuids;
+  const std::string all = db.get_uuid();
+  for (size_t start = 0;;) {
+    size_t colon = all.find(':', start);
+    uuids.push_back(all.substr(start, colon == std::string::npos ? colon : colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (uuids.size() <= 1 || docid == 0) return single_document_query(docid);
+  const size_t n = uuids.size();
+  return Xapian::Query((new SingleDocumentSource(static_cast<Xapian::docid>((docid - 1) / n + 1),
+                                                 uuids[(docid - 1) % n]))
+                           ->release());
 }
 
 }  // namespace polsearch

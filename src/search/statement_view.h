@@ -66,5 +66,8 @@ std::vector<StatementPassage> load_neighbours(const Xapian::Database& db, const 
 
 // A query matching exactly one document, with no weight (to restrict or exclude).
 Xapian::Query single_document_query(Xapian::docid docid);
+// The same for `db`, which may be several databases (local shards), each matching
+// with its own document ids.
+Xapian::Query single_document_query(const Xapian::Database& db, Xapian::docid docid);
 
 }  // namespace polsearch
