@@ -1,0 +1,116 @@
+// What the browser tests stand on: a database built from samples/statements and the
+// fixture statements of test/data/web, the real `server` on an ephemeral 127.0.0.1
+// port (stopped by its pid), and Debian's chromium driven by playwright-core (no
+// browser is ever downloaded). Every page records its console errors, uncaught
+// exceptions, failed requests and dialogs, so a test can say that none happened.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function settings() {
+  const source = path.resolve(process.env.POLSEARCH_SOURCE_DIR || new URL('../..', import.meta.url).pathname);
+  const bin = path.resolve(process.env.POLSEARCH_BIN_DIR || path.join(source, 'build/release'));
+  const work = path.resolve(process.env.POLSEARCH_BROWSER_WORK || path.join(bin, 'browser-test'));
+  return { source, bin, work, url: process.env.POLSEARCH_URL || '' };
+}
+
+export function buildDatabase({ source, bin, work }) {
+  const db = path.join(work, 'db');
+  fs.rmSync(db, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const inputs = [path.join(source, 'samples/statements'), path.join(source, 'test/data/web/statements.jsonl')];
+  const run = spawnSync(path.join(bin, 'indexer'), ['--db', db, ...inputs], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`indexer failed (${run.status}): ${run.stderr}`);
+  return db;
+}
+
+// Starts `server --listen 127.0.0.1:0` and reads the port it chose from its first line
+// ("server: serving DB on http://127.0.0.1:PORT/").
+export function startServer({ source, bin, work }, db) {
+  const log = fs.openSync(path.join(work, 'server.log'), 'w');
+  const child = spawn(path.join(bin, 'server'), ['--db', db, '--listen', '127.0.0.1:0', '--web', path.join(source, 'web')],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => fail(new Error(`server did not start in 15 s: ${text}`)), 15000);
+    function fail(error) {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    }
+    child.on('error', fail);
+    child.on('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
+    child.stderr.on('data', (chunk) => {
+      fs.writeSync(log, chunk);
+      if (text.length < 100000) text += chunk;
+      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (found) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({ url: found[1], pid: child.pid, child });
+      }
+    });
+  });
+}
+
+export async function stopServer(server) {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.on('exit', resolve));
+  process.kill(server.pid, 'SIGTERM');
+  const timer = setTimeout(() => process.kill(server.pid, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function launchBrowser() {
+  // playwright-core gives each launch a fresh, temporary --user-data-dir and removes it.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 30000 });
+}
+
+// A page of its own context (its own viewport, no shared history) that records
+// everything that would show a broken or unsafe page.
+export async function openPage(browser, { width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = { errors: [], dialogs: [], apiErrors: [] };
+  page.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'warning') return;
+    // Chromium logs every answer of status 400 and above as "Failed to load resource",
+    // also those of the API's documented errors (a bad query, an unknown statement),
+    // which the page shows in its own words; they are kept apart for the tests of
+    // those pages to check.
+    const source = message.location().url || '';
+    if (/^Failed to load resource: the server responded with a status of 4\d\d /.test(message.text()) &&
+        new URL(source, 'http://x/').pathname.startsWith('/api/v1/')) {
+      problems.apiErrors.push(`${message.text()} (${new URL(source).pathname})`);
+    } else {
+      problems.errors.push(`console ${message.type()}: ${message.text()} (${source})`);
+    }
+  });
+  page.on('pageerror', (error) => problems.errors.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) => problems.errors.push(`request failed: ${request.url()}`));
+  page.on('dialog', (dialog) => {
+    problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  return { page, context, problems };
+}
+
+// Runs an action that makes the page draw again, and waits until that drawing is done
+// (main.js counts finished drawings in body[data-ready]).
+export async function redrawn(page, action) {
+  const before = Number(await page.evaluate(() => document.body.dataset.ready || 0));
+  await action();
+  await page.waitForFunction((n) => Number(document.body.dataset.ready || 0) > n, before);
+}
+
+export async function loaded(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => Boolean(document.body.dataset.ready));
+}

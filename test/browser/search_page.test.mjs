@@ -1,0 +1,218 @@
+// The search page (web/) in Debian's chromium against the real server. Each test opens
+// its own page and ends by checking that the page logged no error and opened no dialog.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildDatabase, launchBrowser, loaded, openPage, redrawn, settings, startServer, stopServer } from './harness.mjs';
+
+const config = settings();
+const shared = { browser: null, server: null, base: '' };
+
+before(async () => {
+  if (config.url) shared.base = config.url;
+  else {
+    shared.server = await startServer(config, buildDatabase(config));
+    shared.base = shared.server.url;
+  }
+  shared.browser = await launchBrowser();
+});
+
+after(async () => {
+  if (shared.browser) await shared.browser.close();
+  await stopServer(shared.server);
+});
+
+async function withPage(options, body) {
+  const opened = await openPage(shared.browser, options);
+  try {
+    await body(opened.page, opened.problems);
+    assert.deepEqual(opened.problems.errors, [], 'console errors');
+    if (!options.apiErrorsExpected) assert.deepEqual(opened.problems.apiErrors, [], 'API errors');
+    assert.deepEqual(opened.problems.dialogs, [], 'dialogs');
+  } finally {
+    await opened.context.close();
+  }
+}
+
+const at = (query) => new URL(query, shared.base).href;
+const hitTexts = (page) => page.locator('#hits > li.hit .text').allTextContents();
+const status = (page) => page.locator('#status').textContent();
+
+test('typing a query shows marked hits', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('./'));
+    await redrawn(page, () => page.locator('#q').fill('backstop'));
+    await page.waitForURL(/\?q=backstop$/);
+    const marks = await page.locator('#hits mark').allTextContents();
+    assert.ok(marks.length >= 2, `marks: ${marks}`);
+    for (const mark of marks) assert.equal(mark.toLowerCase(), 'backstop');
+    assert.equal(await status(page), '3 passages in 1 statement');
+    assert.match(await page.locator('#hits > li.hit .meta').first().textContent(), /Volodymyr Zelenskyy · UKR/);
+  });
+});
+
+test('a facet click filters', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('?q=security'));
+    const before = await status(page);
+    const deu = page.locator('#facets button[data-facet="country"][data-value="DEU"]');
+    await redrawn(page, () => deu.click());
+    assert.match(page.url(), /[?&]country=DEU(&|$)/);
+    assert.notEqual(await status(page), before);
+    const metas = await page.locator('#hits > li.hit .meta').allTextContents();
+    assert.ok(metas.length > 0);
+    for (const meta of metas) assert.match(meta, / · DEU · /);
+    assert.equal(await deu.getAttribute('aria-pressed'), 'true');
+    // The same click again removes the filter.
+    await redrawn(page, () => deu.click());
+    assert.equal(await status(page), before);
+  });
+});
+
+test('a timeline bar click filters to its year', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('?q=%22security+guarantees%22'));
+    const bar = page.locator('#timeline g.bar[data-year="2014"]');
+    assert.equal(await bar.getAttribute('aria-label'), '2014: 1 passage');
+    await redrawn(page, () => bar.click());
+    assert.match(page.url(), /date_from=2014&date_to=2014/);
+    assert.equal(await status(page), '1 passage in 1 statement');
+    assert.match(await page.locator('#hits > li.hit .meta').first().textContent(), /2014-09-05/);
+    assert.equal(await page.locator('#date-from').inputValue(), '2014');
+  });
+});
+
+test('the statement view moves between matches', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('?q=security'));
+    const link = page.locator('#hits > li.hit', { hasText: 'Zelenskyy' }).first().locator('h3 a');
+    await redrawn(page, () => link.click());
+    assert.match(page.url(), /view=statement&id=seed-zelenskyy-security-guarantees/);
+    assert.equal(await page.locator('#statement-title').textContent(),
+      'Zelenskyy: In every security guarantee scenario, the top priority is a strong Ukrainian army');
+    const total = await page.locator('#statement-passages mark.match').count();
+    assert.ok(total >= 3, `matches: ${total}`);
+    const info = page.locator('#match-info');
+    assert.match(await info.textContent(), new RegExp(`^Match 1 of ${total}$`));
+    await page.locator('#next-match').click();
+    assert.equal(await info.textContent(), `Match 2 of ${total}`);
+    assert.equal(await page.locator('mark.current').count(), 1);
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains('current')), true);
+    await page.locator('#prev-match').click();
+    await page.locator('#prev-match').click();
+    assert.equal(await info.textContent(), `Match ${total} of ${total}`);
+    await page.keyboard.press('j');
+    assert.equal(await info.textContent(), `Match 1 of ${total}`);
+    assert.ok(await page.locator('#similar > li.hit').count() > 0, 'similar passages');
+  });
+});
+
+test('back restores the previous results', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('?q=backstop'));
+    const first = await hitTexts(page);
+    await redrawn(page, async () => {
+      await page.locator('#q').fill('ceasefire');
+      await page.locator('#q').press('Enter');
+    });
+    assert.match(page.url(), /\?q=ceasefire$/);
+    assert.notDeepEqual(await hitTexts(page), first);
+    await redrawn(page, () => page.goBack());
+    assert.match(page.url(), /\?q=backstop$/);
+    assert.equal(await page.locator('#q').inputValue(), 'backstop');
+    assert.deepEqual(await hitTexts(page), first);
+    await redrawn(page, () => page.goForward());
+    assert.equal(await page.locator('#q').inputValue(), 'ceasefire');
+  });
+});
+
+test('the HTML-injection fixture runs nothing and shows the markup as text', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('?q=sanitizer'));
+    const hit = page.locator('#hits > li.hit').first();
+    const text = await hit.locator('.text').textContent();
+    for (const payload of ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
+                           '<a href="javascript:alert(1)">click the sanitizer link</a>', 'javascript:alert(document.cookie)']) {
+      assert.ok(text.includes(payload), `shown literally: ${payload}`);
+    }
+    assert.equal(await hit.locator('h3').textContent(), "Injection check <script>alert('title')</script> <b>bold?</b>");
+    assert.match(await hit.locator('.meta').textContent(), /^<img src=x onerror=alert\(1\)> · ZZZ · 2020-05-01 · javascript:alert\('source'\)$/);
+    await redrawn(page, () => hit.locator('h3 a').click());
+    const passages = await page.locator('#statement-passages').textContent();
+    assert.ok(passages.includes('<script>alert(1)</script>'));
+    assert.match(await page.locator('#statement-meta').textContent(), /<img src=x onerror=alert\(1\)>/);
+    // Nothing the statement says became an element, a script or a link.
+    const found = await page.evaluate(() => ({
+      images: document.querySelectorAll('img').length,
+      scripts: [...document.scripts].map((s) => s.getAttribute('src')),
+      bold: document.querySelectorAll('main b').length,
+      badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href'))
+        .filter((href) => !href.startsWith('?') && href !== './' && !href.startsWith('#')),
+    }));
+    assert.deepEqual(found, { images: 0, scripts: ['js/main.js'], bold: 0, badLinks: [] });
+    console.log(`injection fixture shown as text: ${JSON.stringify(text.slice(0, 120))}...; ${JSON.stringify(found)}`);
+  });
+});
+
+test('no console errors on any page', async () => {
+  await withPage({}, async (page) => {
+    const visits = ['./', '?q=security', '?q=security&sort=-date&expand=1', '?q=secruity', '?q=security&offset=10',
+      '?q=security&country=DEU&date_from=2020', '?view=statement&id=north-atlantic-treaty-1949-article-5&n=1&q=security'];
+    for (const visit of visits) await loaded(page, at(visit));
+  });
+  await withPage({ width: 375 }, async (page) => {
+    await loaded(page, at('?q=security'));
+    await redrawn(page, () => page.locator('#hits > li.hit h3 a').first().click());
+  });
+});
+
+test('a bad query and an unknown statement are explained on the page', async () => {
+  await withPage({ apiErrorsExpected: true }, async (page, problems) => {
+    await loaded(page, at('?q=%22unbalanced'));
+    assert.match(await page.locator('#message').textContent(), /\S/);
+    assert.match(await page.locator('#status').textContent(), /^Error: /);
+    await loaded(page, at('?view=statement&id=no-such-statement&n=0'));
+    assert.match(await page.locator('#status').textContent(), /^Error: .*no-such-statement/);
+    // The browser's own line for each documented API error, and nothing else.
+    assert.deepEqual(problems.apiErrors.map((line) => line.replace(/ \([^()]*\)$/, '')), [
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+      'Failed to load resource: the server responded with a status of 404 (Not Found)']);
+  });
+});
+
+test('an accessibility snapshot holds the search landmark and labelled inputs', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('?q=security'));
+    const snapshot = await page.locator('body').ariaSnapshot();
+    for (const expected of ['search "Search statements"', 'searchbox "Search statements"', 'combobox "Sort"',
+                            'textbox "From"', 'textbox "to"', 'checkbox "Expand concepts"', 'status: 11 passages in 7 statements']) {
+      assert.ok(snapshot.includes(expected), `snapshot has ${expected}:\n${snapshot}`);
+    }
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button')]
+      .filter((node) => !node.labels?.length && !node.getAttribute('aria-label') && !node.textContent.trim())
+      .map((node) => node.outerHTML));
+    assert.deepEqual(unlabelled, []);
+    // "/" focuses the search box, j moves to the first hit.
+    await page.locator('body').press('j');
+    assert.equal(await page.evaluate(() => document.activeElement.matches('#hits > li.hit:first-child')), true);
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  });
+});
+
+test('screenshots at 1280 and 375 px wide', async () => {
+  const folder = process.env.POLSEARCH_SCREENSHOTS || path.join(config.work, 'screenshots');
+  fs.mkdirSync(folder, { recursive: true });
+  for (const width of [1280, 375]) {
+    await withPage({ width, height: width > 400 ? 900 : 812 }, async (page) => {
+      await loaded(page, at('?q=%22security+guarantees%22'));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
+      await page.screenshot({ path: path.join(folder, `search-${width}.png`), fullPage: width > 400 });
+      await redrawn(page, () => page.locator('#hits > li.hit h3 a').first().click());
+      await page.screenshot({ path: path.join(folder, `statement-${width}.png`) });
+    });
+  }
+  console.log(`screenshots written to ${folder}`);
+});

@@ -1,0 +1,106 @@
+// Pictures of the current query: matching passages per year (inline SVG bars; a click
+// filters to that year) and the top countries as bars (a click filters to that country).
+import { byId, clear, svg } from './dom.js';
+import { facetValues, isSelected, toggled } from './facets.js';
+
+const TIMELINE = { width: 640, height: 160, top: 18, bottom: 22, left: 4, right: 4 };
+const MAX_GAP_FILL = 80;  // longer spans show only the years that have matches
+
+// Years with matches, sorted, with the empty years between them filled in when the span
+// is short enough to draw.
+export function yearSeries(values) {
+  const counts = new Map();
+  for (const { value, count } of values) if (/^\d{4}$/.test(value)) counts.set(Number(value), count);
+  const years = [...counts.keys()].sort((a, b) => a - b);
+  if (years.length === 0) return [];
+  const first = years[0];
+  const last = years[years.length - 1];
+  const span = last - first + 1;
+  const all = span <= MAX_GAP_FILL ? Array.from({ length: span }, (_, i) => first + i) : years;
+  return all.map((year) => ({ year: String(year), count: counts.get(year) || 0 }));
+}
+
+function activate(node, action) {
+  node.addEventListener('click', action);
+  node.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      action();
+    }
+  });
+}
+
+function yearBar(state, point, x, width, max, go) {
+  const plot = TIMELINE.height - TIMELINE.top - TIMELINE.bottom;
+  const height = point.count ? Math.max(2, (point.count / max) * plot) : 0;
+  const selected = isSelected(state, 'year', point.year);
+  const label = `${point.year}: ${point.count} passage${point.count === 1 ? '' : 's'}`;
+  const group = svg('g', point.count ? { class: 'bar', role: 'button', tabindex: '0', 'aria-label': label,
+    'aria-pressed': String(selected), 'data-year': point.year } : { class: 'bar empty', 'aria-hidden': 'true' },
+    svg('title', {}, label),
+    // A full-height, invisible target so a short bar is still easy to click.
+    svg('rect', { class: 'hit-area', x, y: TIMELINE.top, width, height: plot }),
+    svg('rect', { class: selected ? 'fill selected' : 'fill', x, y: TIMELINE.top + plot - height, width, height }));
+  if (point.count) activate(group, () => go(toggled(state, 'year', point.year)));
+  return group;
+}
+
+function drawTimeline(state, series, go) {
+  const box = clear(byId('timeline'));
+  if (series.length === 0) return false;
+  const inner = TIMELINE.width - TIMELINE.left - TIMELINE.right;
+  const step = inner / series.length;
+  const width = Math.max(1, step * 0.8);
+  const max = Math.max(...series.map((p) => p.count));
+  const labelEvery = Math.ceil(series.length / 12);
+  const chart = svg('svg', { viewBox: `0 0 ${TIMELINE.width} ${TIMELINE.height}`, class: 'chart',
+    role: 'group', 'aria-labelledby': 'timeline-caption' });
+  series.forEach((point, i) => {
+    const x = TIMELINE.left + i * step + (step - width) / 2;
+    chart.append(yearBar(state, point, x, width, max, go));
+    if (i % labelEvery === 0 || i === series.length - 1) {
+      chart.append(svg('text', { x: x + width / 2, y: TIMELINE.height - 6, class: 'axis', 'text-anchor': 'middle',
+        'aria-hidden': 'true' }, point.year));
+    }
+  });
+  chart.append(svg('text', { x: TIMELINE.left, y: 12, class: 'axis', 'aria-hidden': 'true' }, `max ${max}`));
+  box.append(chart);
+  return true;
+}
+
+function drawCountries(state, values, go) {
+  const box = clear(byId('country-bars'));
+  const top = values.filter((v) => !v.value.startsWith('(')).slice(0, 8);
+  if (top.length === 0) return false;
+  const rowHeight = 22;
+  const labelWidth = 70;
+  const width = 320;
+  const max = Math.max(...top.map((v) => v.count));
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${top.length * rowHeight + 4}`, class: 'chart',
+    role: 'group', 'aria-labelledby': 'countries-caption' });
+  top.forEach(({ value, count }, i) => {
+    const y = i * rowHeight + 2;
+    const barWidth = Math.max(2, (count / max) * (width - labelWidth - 40));
+    const selected = isSelected(state, 'country', value);
+    const label = `${value}: ${count} passage${count === 1 ? '' : 's'}`;
+    const group = svg('g', { class: 'bar', role: 'button', tabindex: '0', 'aria-label': label,
+      'aria-pressed': String(selected), 'data-country': value },
+      svg('title', {}, label),
+      svg('rect', { class: 'hit-area', x: 0, y, width, height: rowHeight - 2 }),
+      svg('text', { x: 0, y: y + 15, class: 'axis' }, value),
+      svg('rect', { class: selected ? 'fill selected' : 'fill', x: labelWidth, y: y + 3, width: barWidth, height: rowHeight - 8 }),
+      svg('text', { x: labelWidth + barWidth + 4, y: y + 15, class: 'axis' }, String(count)));
+    activate(group, () => go(toggled(state, 'country', value)));
+    chart.append(group);
+  });
+  box.append(chart);
+  return true;
+}
+
+export function renderCharts(state, facets, go) {
+  const hasYears = drawTimeline(state, yearSeries(facetValues(facets, 'year')), go);
+  const hasCountries = drawCountries(state, facetValues(facets, 'country'), go);
+  byId('timeline').closest('figure').hidden = !hasYears;
+  byId('country-bars').closest('figure').hidden = !hasCountries;
+  byId('pictures').hidden = !hasYears && !hasCountries;
+}
