@@ -76,8 +76,10 @@ async function render(state) {
   document.title = state.q ? `${state.q} – polsearch` : 'polsearch';
   if (inStatement) {
     byId('back-to-results').setAttribute('href', urlFor({ ...state, view: 'search' }));
+    announce('');
     const error = await renderStatement(state, isCurrent);
     if (error && isCurrent()) announce(`Error: ${error}`);
+    else if (isCurrent()) announce(`Statement: ${byId('statement-title').textContent}; ${byId('match-info').textContent}`);
   } else {
     await renderSearch(state, isCurrent);
   }

@@ -69,9 +69,10 @@ function startMatches(chosen) {
   }
 }
 
-async function renderSimilar(state) {
+async function renderSimilar(state, isCurrent) {
   const list = clear(byId('similar'));
   const result = await api.similar(state.id, state.n, state);
+  if (!isCurrent()) return;
   if (!result.ok) {
     list.append(el('li', { class: 'message' }, 'No similar passages.'));
     return;
@@ -106,6 +107,6 @@ export async function renderStatement(state, isCurrent) {
   renderMeta(statement);
   renderPassages(statement, state.n);
   startMatches(state.n);
-  renderSimilar(state);
+  await renderSimilar(state, isCurrent);
   return null;
 }
