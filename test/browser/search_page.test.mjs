@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { buildDatabase, launchBrowser, loaded, openPage, redrawn, settings, startServer, stopServer } from './harness.mjs';
 
 const config = settings();
-const shared = { browser: null, server: null, base: '' };
+const shared = { browser: null, server: null, base: '', contexts: new Map() };
 
 before(async () => {
   if (config.url) shared.base = config.url;
@@ -23,15 +23,22 @@ after(async () => {
   await stopServer(shared.server);
 });
 
+async function contextFor(width) {
+  if (!shared.contexts.has(width)) {
+    shared.contexts.set(width, await shared.browser.newContext({ viewport: { width, height: width > 400 ? 900 : 812 } }));
+  }
+  return shared.contexts.get(width);
+}
+
 async function withPage(options, body) {
-  const opened = await openPage(shared.browser, options);
+  const opened = await openPage(await contextFor(options.width || 1280));
   try {
     await body(opened.page, opened.problems);
     assert.deepEqual(opened.problems.errors, [], 'console errors');
     if (!options.apiErrorsExpected) assert.deepEqual(opened.problems.apiErrors, [], 'API errors');
     assert.deepEqual(opened.problems.dialogs, [], 'dialogs');
   } finally {
-    await opened.context.close();
+    await opened.page.close();
   }
 }
 
@@ -205,7 +212,7 @@ test('screenshots at 1280 and 375 px wide', async () => {
   const folder = process.env.POLSEARCH_SCREENSHOTS || path.join(config.work, 'screenshots');
   fs.mkdirSync(folder, { recursive: true });
   for (const width of [1280, 375]) {
-    await withPage({ width, height: width > 400 ? 900 : 812 }, async (page) => {
+    await withPage({ width }, async (page) => {
       await loaded(page, at('?q=%22security+guarantees%22'));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);

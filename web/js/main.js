@@ -87,9 +87,12 @@ async function render(state) {
 }
 
 // A new state: a new history entry (a run of typing shares one), then draw it.
+// The same URL again (Enter after the typed query was already searched) replaces the
+// entry, so back never shows the same results twice.
 function go(state, { typing = false } = {}) {
   const url = urlFor(state);
-  if (typing && page.typingEntry) history.replaceState(null, '', url);
+  const same = new URL(url, location.href).href === location.href;
+  if (same || (typing && page.typingEntry)) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   page.typingEntry = typing;
   if (!typing) window.scrollTo(0, 0);
