@@ -37,8 +37,10 @@ export function startServer({ source, bin, work }, db) {
     { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let text = '';
+    let started = false;
     const timer = setTimeout(() => fail(new Error(`server did not start in 15 s: ${text}`)), 15000);
     function fail(error) {
+      if (started) return;
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(error);
@@ -47,11 +49,12 @@ export function startServer({ source, bin, work }, db) {
     child.on('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
     child.stderr.on('data', (chunk) => {
       fs.writeSync(log, chunk);
-      if (text.length < 100000) text += chunk;
+      if (started) return;
+      text += chunk;
       const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/)/);
       if (found) {
+        started = true;
         clearTimeout(timer);
-        child.removeAllListeners('exit');
         resolve({ url: found[1], pid: child.pid, child });
       }
     });
