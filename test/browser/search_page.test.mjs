@@ -216,7 +216,7 @@ test('screenshots at 1280 and 375 px wide', async () => {
       await loaded(page, at('?q=%22security+guarantees%22'));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
-      await page.screenshot({ path: path.join(folder, `search-${width}.png`), fullPage: width > 400 });
+      await page.screenshot({ path: path.join(folder, `search-${width}.png`) });
       await redrawn(page, () => page.locator('#hits > li.hit h3 a').first().click());
       await page.screenshot({ path: path.join(folder, `statement-${width}.png`) });
     });

@@ -3,7 +3,7 @@
 import { byId, clear, el, svg } from './dom.js';
 import { facetValues, isSelected, toggled } from './facets.js';
 
-const TIMELINE = { width: 640, height: 160, top: 18, bottom: 22, left: 4, right: 4 };
+const TIMELINE = { height: 160, top: 18, bottom: 22, left: 4, right: 4 };
 const MAX_GAP_FILL = 80;  // longer spans show only the years that have matches
 
 // Years with matches, sorted, with the empty years between them filled in when the span
@@ -48,18 +48,23 @@ function yearBar(state, point, x, width, max, go) {
 function drawTimeline(state, series, go) {
   const box = clear(byId('timeline'));
   if (series.length === 0) return false;
-  const inner = TIMELINE.width - TIMELINE.left - TIMELINE.right;
+  // Drawn at the width it is shown at, so its labels keep their size on a phone.
+  const chartWidth = Math.max(280, Math.round(box.clientWidth || 640));
+  const inner = chartWidth - TIMELINE.left - TIMELINE.right;
   const step = inner / series.length;
   const width = Math.max(1, step * 0.8);
   const max = Math.max(...series.map((p) => p.count));
-  const labelEvery = Math.ceil(series.length / 12);
-  const chart = svg('svg', { viewBox: `0 0 ${TIMELINE.width} ${TIMELINE.height}`, class: 'chart',
+  const labelEvery = Math.ceil(series.length / Math.max(3, Math.floor(chartWidth / 50)));
+  const chart = svg('svg', { viewBox: `0 0 ${chartWidth} ${TIMELINE.height}`, class: 'chart',
     role: 'group', 'aria-labelledby': 'timeline-caption' });
   series.forEach((point, i) => {
     const x = TIMELINE.left + i * step + (step - width) / 2;
     chart.append(yearBar(state, point, x, width, max, go));
-    if (i % labelEvery === 0 || i === series.length - 1) {
-      chart.append(svg('text', { x: x + width / 2, y: TIMELINE.height - 6, class: 'axis', 'text-anchor': 'middle',
+    const last = i === series.length - 1;
+    if (i % labelEvery === 0 || last) {
+      // The first and last labels are kept inside the picture.
+      const [anchor, labelX] = i === 0 ? ['start', x] : last ? ['end', x + width] : ['middle', x + width / 2];
+      chart.append(svg('text', { x: labelX, y: TIMELINE.height - 6, class: 'axis', 'text-anchor': anchor,
         'aria-hidden': 'true' }, point.year));
     }
   });
@@ -92,6 +97,9 @@ function drawCountries(state, values, go) {
 }
 
 export function renderCharts(state, facets, go) {
+  // Shown before drawing: the timeline takes the width it finds.
+  byId('pictures').hidden = false;
+  byId('timeline').closest('figure').hidden = false;
   const hasYears = drawTimeline(state, yearSeries(facetValues(facets, 'year')), go);
   const hasCountries = drawCountries(state, facetValues(facets, 'country'), go);
   byId('timeline').closest('figure').hidden = !hasYears;
