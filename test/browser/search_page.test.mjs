@@ -134,6 +134,28 @@ test('back restores the previous results', async () => {
   });
 });
 
+test('a misspelt query offers a did-you-mean link, and concept expansion shows the wordings', async () => {
+  await withPage({}, async (page) => {
+    await loaded(page, at('?q=secruity+guarantees'));
+    const link = page.locator('#suggestion-link');
+    assert.equal(await link.textContent(), 'security guarantees');
+    await redrawn(page, () => link.click());
+    assert.equal(await page.locator('#q').inputValue(), 'security guarantees');
+    await loaded(page, at('?q=secruity'));
+    // docs/API.md: the suggestion is "security"; a server that leaves it out gets the
+    // general wording.
+    assert.match(await page.locator('#suggestion').textContent(),
+      /^No matches for “secruity”; showing results for (“security”|a corrected spelling)\.$/);
+    await loaded(page, at('?q=ceasefire'));
+    assert.equal(await status(page), '3 passages in 3 statements');
+    await redrawn(page, () => page.locator('#expand').check());
+    assert.match(page.url(), /expand=1/);
+    const matched = await page.locator('#hits > li.hit .matched').allTextContents();
+    assert.ok(matched.includes('Matched: ceasefire, truce'), matched.join(' | '));
+    assert.ok(await page.locator('#hits mark', { hasText: /^truce$/ }).count() > 0);
+  });
+});
+
 test('the HTML-injection fixture runs nothing and shows the markup as text', async () => {
   await withPage({}, async (page) => {
     await loaded(page, at('?q=sanitizer'));

@@ -113,7 +113,13 @@ function installForm() {
       if (state.q !== page.state.q && (state.q.length >= 2 || state.q === '')) go(state, { typing: true });
     }, TYPING_DELAY_MS);
   });
-  for (const id of ['sort', 'expand']) byId(id).addEventListener('change', () => go(formState()));
+  // A changed option searches at once; a date when it is left (or on Enter).
+  for (const id of ['sort', 'expand', 'date-from', 'date-to']) {
+    byId(id).addEventListener('change', () => {
+      const state = formState();
+      if (urlFor(state) !== urlFor(page.state)) go(state);
+    });
+  }
   byId('prev-page').addEventListener('click', () =>
     go(withChange(page.state, { offset: Math.max(0, page.state.offset - PAGE_SIZE) })));
   byId('next-page').addEventListener('click', () =>

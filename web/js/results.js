@@ -70,14 +70,16 @@ function renderPager(state, body) {
   byId('page-info').textContent = count ? `hits ${state.offset + 1}–${state.offset + count}` : '';
 }
 
-// The did-you-mean link, or the note that the suggestion's results are shown.
+// The did-you-mean link, or the note that the suggestion's results are shown (then the
+// response's `query` is the corrected query and `corrected_from` the one typed).
 export function renderSuggestion(state, body) {
   const line = clear(byId('suggestion'));
-  line.hidden = !body.suggestion;
-  if (!body.suggestion) return;
+  line.hidden = !body.suggestion && !body.corrected_from;
   if (body.corrected_from) {
-    line.append(`No matches for “${body.corrected_from}”; showing results for “${body.suggestion}”.`);
-  } else {
+    const corrected = body.suggestion || (body.query !== body.corrected_from ? body.query : '');
+    line.append(`No matches for “${body.corrected_from}”; showing results for `,
+      corrected ? `“${corrected}”.` : 'a corrected spelling.');
+  } else if (body.suggestion) {
     line.append('Did you mean: ',
       el('a', { href: urlFor(withChange(state, { q: body.suggestion })), id: 'suggestion-link' }, body.suggestion), '?');
   }

@@ -95,7 +95,7 @@ function showFailure(message) {
 
 // Returns an error message, or null when the statement was shown.
 export async function renderStatement(state, isCurrent) {
-  const result = await api.statement(state.id, state.q);
+  const result = await api.statement(state.id, state.q, state.expand);
   if (!isCurrent()) return null;
   if (!result.ok) {
     showFailure(api.errorMessage(result));
