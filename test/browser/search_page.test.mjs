@@ -222,13 +222,57 @@ test('an accessibility snapshot holds the search landmark and labelled inputs', 
       .filter((node) => !node.labels?.length && !node.getAttribute('aria-label') && !node.textContent.trim())
       .map((node) => node.outerHTML));
     assert.deepEqual(unlabelled, []);
-    // "/" focuses the search box, j moves to the first hit.
+    // "/" focuses the search box, j and k move between hits; focus is always visible.
     await page.locator('body').press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
     assert.equal(await page.evaluate(() => document.activeElement.matches('#hits > li.hit:first-child')), true);
+    assert.ok(await focusRingWidth(page) >= 2, 'a focused hit shows a ring');
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'search-button');
+    assert.ok(await focusRingWidth(page) >= 2, 'the focused button shows a ring');
+    assert.deepEqual(await lowContrastText(page), [], 'text below WCAG AA contrast');
   });
 });
+
+function focusRingWidth(page) {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle === 'none' ? 0 : Number.parseFloat(style.outlineWidth);
+  });
+}
+
+// Every visible piece of text whose colour against its background is below WCAG AA
+// (4.5:1, or 3:1 for large text); disabled controls are exempt.
+function lowContrastText(page) {
+  return page.evaluate(() => {
+    const rgb = (text) => (text.match(/[\d.]+/g) || ['0', '0', '0', '0']).map(Number);
+    const channel = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+    const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    function background(node) {
+      for (let at = node; at && at.nodeType === 1; at = at.parentElement) {
+        const colour = rgb(getComputedStyle(at).backgroundColor);
+        if (colour.length < 4 || colour[3] > 0) return colour;
+      }
+      return [255, 255, 255];
+    }
+    const found = [];
+    for (const node of document.querySelectorAll('body *')) {
+      const hasText = [...node.childNodes].some((child) => child.nodeType === 3 && child.textContent.trim());
+      if (!hasText || !node.checkVisibility() || node.closest(':disabled')) continue;
+      const style = getComputedStyle(node);
+      const fg = rgb(node instanceof SVGElement ? style.fill : style.color);
+      const [light, dark] = [luminance(fg), luminance(background(node))].sort((a, b) => b - a);
+      const ratio = (light + 0.05) / (dark + 0.05);
+      const size = Number.parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) found.push(`${node.tagName}.${node.className}: ${ratio.toFixed(2)}`);
+    }
+    return found;
+  });
+}
 
 test('screenshots at 1280 and 375 px wide', async () => {
   const folder = process.env.POLSEARCH_SCREENSHOTS || path.join(config.work, 'screenshots');
