@@ -89,7 +89,8 @@ export function launchBrowser() {
 // own apart from the URL.
 export async function openPage(context) {
   const page = await context.newPage();
-  page.setDefaultTimeout(10000);
+  // Generous: the suite shares two cores with the other tests (and runs under ASan).
+  page.setDefaultTimeout(20000);
   const problems = { errors: [], dialogs: [], apiErrors: [] };
   page.on('console', (message) => {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
