@@ -100,7 +100,13 @@ export function renderCharts(state, facets, go) {
   // Shown before drawing: the timeline takes the width it finds.
   byId('pictures').hidden = false;
   byId('timeline').closest('figure').hidden = false;
-  const hasYears = drawTimeline(state, yearSeries(facetValues(facets, 'year')), go);
+  const years = facetValues(facets, 'year');
+  const hasYears = drawTimeline(state, yearSeries(years), go);
+  // The server lists a facet's top values only; the rest are counted as "(other)".
+  const partial = years.some((v) => v.value === '(other)');
+  byId('timeline-caption').textContent = partial
+    ? `Matching passages per year (the ${years.filter((v) => /^\d{4}$/.test(v.value)).length} years with most)`
+    : 'Matching passages per year';
   const hasCountries = drawCountries(state, facetValues(facets, 'country'), go);
   byId('timeline').closest('figure').hidden = !hasYears;
   byId('country-bars').closest('figure').hidden = !hasCountries;
