@@ -237,6 +237,11 @@ test('an accessibility snapshot holds the search landmark and labelled inputs', 
     assert.equal(await page.evaluate(() => document.activeElement.id), 'search-button');
     assert.ok(await focusRingWidth(page) >= 2, 'the focused button shows a ring');
     assert.deepEqual(await lowContrastText(page), [], 'text below WCAG AA contrast');
+    // Single-key shortcuts can be turned off.
+    await page.locator('#shortcuts').uncheck();
+    await page.locator('body').press('/');
+    assert.notEqual(await page.evaluate(() => document.activeElement.id), 'q');
+    await page.locator('#shortcuts').check();
   });
 });
 

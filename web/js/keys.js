@@ -17,9 +17,33 @@ function moveHit(step) {
   hits[next].scrollIntoView({ block: 'nearest' });
 }
 
+// Single-key shortcuts can be turned off (WCAG 2.1.4), and the choice is remembered.
+const STORAGE_KEY = 'polsearch.shortcuts';
+
+function shortcutsOn() {
+  return byId('shortcuts').checked;
+}
+
+function installSwitch() {
+  const box = byId('shortcuts');
+  try {
+    box.checked = localStorage.getItem(STORAGE_KEY) !== 'off';
+  } catch {
+    // Storage may be refused (private mode); the shortcuts then stay on.
+  }
+  box.addEventListener('change', () => {
+    try {
+      localStorage.setItem(STORAGE_KEY, box.checked ? 'on' : 'off');
+    } catch {
+      // Not remembered; the choice still holds for this page.
+    }
+  });
+}
+
 export function installKeys() {
+  installSwitch();
   document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target) || !shortcutsOn()) return;
     const inStatement = document.body.dataset.view === 'statement';
     if (event.key === '/') {
       event.preventDefault();
