@@ -78,7 +78,7 @@ async function renderSimilar(state, isCurrent) {
     return;
   }
   const hits = result.body.hits || [];
-  hits.forEach((hit, i) => list.append(hitItem({ ...state, q: '' }, hit, i, { idPrefix: 'similar', plain: true })));
+  hits.forEach((hit, i) => list.append(hitItem(state, hit, i, { idPrefix: 'similar', plain: true })));
   if (hits.length === 0) list.append(el('li', { class: 'message' }, 'No similar passages.'));
 }
 
