@@ -13,7 +13,7 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
             libsqlite3-dev sqlite3 xapian-omega clang-format jq python3 \
-            chromium
+            libcpp-httplib-dev curl chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -21,7 +21,7 @@ BUILD := build/release
 DEMO_DB := build/demo-db
 PREFIX ?= /usr/local
 # What `make demo` runs: the library and the two programs, no tests or benchmarks.
-PROGRAMS := indexer searcher
+PROGRAMS := indexer searcher server
 
 # libFuzzer needs clang and its runtime; only `make fuzz` installs them.
 FUZZ_PACKAGES := clang libclang-rt-14-dev

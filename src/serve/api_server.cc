@@ -55,9 +55,24 @@ nlohmann::json search_json(const SearchResult& result, const SearchRequest& requ
   return j;
 }
 
+// The query string as browsers write it ('+' is a space, as in URLSearchParams):
+// httplib 0.11's own parameters keep '+'.
 Params params_of(const httplib::Request& req) {
   Params params;
-  for (auto& [key, value] : req.params) params.emplace(key, value);
+  size_t question = req.target.find('?');
+  if (question == std::string::npos) return params;
+  std::string_view query(req.target);
+  query.remove_prefix(question + 1);
+  while (!query.empty()) {
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    if (pair.empty()) continue;
+    size_t equals = std::min(pair.find('='), pair.size());
+    std::string key(pair.substr(0, equals));
+    std::string value(equals < pair.size() ? pair.substr(equals + 1) : std::string_view());
+    params.emplace(httplib::detail::decode_url(key, true),
+                   httplib::detail::decode_url(value, true));
+  }
   return params;
 }
 
@@ -105,6 +120,25 @@ std::string export_chunk(const SearchResult& result, size_t from, size_t to,
     out << csv_field(j["text"]) << "\r\n";
   }
   return out.str();
+}
+
+// Searches; a syntax error becomes a 400 pointing into q. When filters were added,
+// q is parsed alone first, so the error is q's own (not one the grouping made).
+SearchResult run_search(Searcher& searcher, const SearchRequest& request) {
+  try {
+    if (request.query != request.q && request.q.find_first_not_of(' ') != std::string::npos)
+      parse_query(request.q, searcher.schema().field_names());
+  } catch (const QuerySyntaxError& e) {
+    SearchRequest alone = request;
+    alone.query = request.q;
+    alone.q_offset = 0;
+    throw syntax_error(alone, e);
+  }
+  try {
+    return searcher.search(request.query, request.options);
+  } catch (const QuerySyntaxError& e) {
+    throw syntax_error(request, e);
+  }
 }
 
 }  // namespace
@@ -301,19 +335,14 @@ void ApiServer::add_api_routes() {
 
 void ApiServer::search(const httplib::Request&, httplib::Response& res, const Params& params) {
   SearchRequest request = parse_search_request(params, options_.limits, RequestKind::Search);
-  SearchResult result = searchers_.with_searcher([&](Searcher& s) {
-    try {
-      return s.search(request.query, request.options);
-    } catch (const QuerySyntaxError& e) {
-      throw syntax_error(request, e);
-    }
-  });
+  SearchResult result =
+      searchers_.with_searcher([&](Searcher& s) { return run_search(s, request); });
   set_json(res, search_json(result, request));
 }
 
 void ApiServer::statement(const httplib::Request& req, httplib::Response& res) {
   std::string id = req.matches[1];
-  auto q = req.get_param_value("q");
+  auto q = single_param(params_of(req), "q").value_or("");
   check_query_text(q, options_.limits);
   nlohmann::json j = searchers_.with_searcher([&](Searcher& s) {
     StatementView view = s.statement(id);
@@ -326,12 +355,7 @@ void ApiServer::statement(const httplib::Request& req, httplib::Response& res) {
     request.query = (request.q_offset ? "(" + q + ")" : q) + " (id:\"" + id + "\")";
     request.options.per_doc = 0;
     request.options.limit = std::min<unsigned>(view.passages.size(), options_.limits.export_cap);
-    SearchResult result;
-    try {
-      result = s.search(request.query, request.options);
-    } catch (const QuerySyntaxError& e) {
-      throw syntax_error(request, e);
-    }
+    SearchResult result = run_search(s, request);
     out["query"] = q;
     for (const Hit& hit : result.hits)
       for (auto& p : out["passages"])
@@ -371,13 +395,8 @@ void ApiServer::like(const httplib::Request& req, httplib::Response& res) {
   SearchRequest request = parse_search_request(params_of(req), options_.limits, RequestKind::Like);
   request.options.like =
       PassageRef{req.matches[1], static_cast<uint32_t>(std::stoul(req.matches[2]))};
-  SearchResult result = searchers_.with_searcher([&](Searcher& s) {
-    try {
-      return s.search(request.query, request.options);
-    } catch (const QuerySyntaxError& e) {
-      throw syntax_error(request, e);
-    }
-  });
+  SearchResult result =
+      searchers_.with_searcher([&](Searcher& s) { return run_search(s, request); });
   set_json(res, search_json(result, request));
 }
 
@@ -387,15 +406,11 @@ void ApiServer::export_hits(const httplib::Request& req, httplib::Response& res)
   if (format != "jsonl" && format != "csv" && format != "trec")
     throw bad_parameter("'format' must be jsonl, csv or trec");
   params.erase("format");
+  if (!params.count("per_doc")) params.emplace("per_doc", "0");  // every matching passage
   SearchRequest request = parse_search_request(params, options_.limits, RequestKind::Export);
   request.options.highlight = format != "trec";
-  auto result = std::make_shared<SearchResult>(searchers_.with_searcher([&](Searcher& s) {
-    try {
-      return s.search(request.query, request.options);
-    } catch (const QuerySyntaxError& e) {
-      throw syntax_error(request, e);
-    }
-  }));
+  auto result = std::make_shared<SearchResult>(
+      searchers_.with_searcher([&](Searcher& s) { return run_search(s, request); }));
   std::string type = format == "csv"    ? "text/csv; charset=utf-8"
                      : format == "trec" ? "text/plain; charset=utf-8"
                                         : "application/x-ndjson";

@@ -20,9 +20,9 @@ namespace polsearch::serve {
 struct ServerOptions {
   std::string db_path;
   std::string host = "127.0.0.1";
-  int port = 8080;           // 0: any free port (listen() reports it)
-  unsigned threads = 64;     // connections served at once
-  unsigned max_queued = 64;  // connections waiting for a thread
+  int port = 8080;            // 0: any free port (listen() reports it)
+  unsigned threads = 256;     // connections served at once (an idle one holds a thread)
+  unsigned max_queued = 256;  // connections waiting for a thread
   unsigned max_in_flight = 16;
   std::string cors_origin;  // "" = no CORS headers
   std::string web_dir;      // "" = no web page
