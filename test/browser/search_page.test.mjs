@@ -163,7 +163,7 @@ test('a misspelt query offers a did-you-mean link, and concept expansion shows t
 });
 
 test('the HTML-injection fixture runs nothing and shows the markup as text', async () => {
-  await withPage({}, async (page) => {
+  await withPage({}, async (page, problems) => {
     await loaded(page, at('?q=sanitizer'));
     const hit = page.locator('#hits > li.hit').first();
     const text = await hit.locator('.text').textContent();
@@ -186,7 +186,9 @@ test('the HTML-injection fixture runs nothing and shows the markup as text', asy
         .filter((href) => !href.startsWith('?') && href !== './' && !href.startsWith('#')),
     }));
     assert.deepEqual(found, { images: 0, scripts: ['js/main.js'], bold: 0, badLinks: [] });
-    console.log(`injection fixture shown as text: ${JSON.stringify(text.slice(0, 120))}...; ${JSON.stringify(found)}`);
+    console.log(`injection fixture shown as text: ${JSON.stringify(text)}`);
+    console.log(`injection fixture elements: ${JSON.stringify(found)}; dialogs: ${problems.dialogs.length}; ` +
+                `console errors: ${problems.errors.length}`);
   });
 });
 
