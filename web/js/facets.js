@@ -39,10 +39,17 @@ function facetGroup(state, name, values, go) {
     el('h3', { id: headingId }, FACET_TITLES[name] || name), el('ul', {}, items));
 }
 
+// Years read best newest first; "(none)" and "(other)" stay last.
+function inOrder(name, values) {
+  if (name !== 'year') return values;
+  const key = (v) => (UNCLICKABLE.has(v.value) ? -1 : Number(v.value) || 0);
+  return [...values].sort((a, b) => key(b) - key(a));
+}
+
 export function renderFacets(state, facets, go) {
   const box = clear(byId('facets'));
   for (const name of Object.keys(FACET_TITLES)) {
-    const values = facetValues(facets, name);
+    const values = inOrder(name, facetValues(facets, name));
     if (values.length) box.append(facetGroup(state, name, values, go));
   }
   renderChips(state, go);
