@@ -56,6 +56,11 @@ test('typing a query shows marked hits', async () => {
     for (const mark of marks) assert.equal(mark.toLowerCase(), 'backstop');
     assert.equal(await status(page), '3 passages in 1 statement');
     assert.match(await page.locator('#hits > li.hit .meta').first().textContent(), /Volodymyr Zelenskyy · UKR/);
+    // A pause after a space searches the words so far and leaves the space for the next word.
+    await redrawn(page, () => page.locator('#q').pressSequentially(' patrols '));
+    assert.equal(await page.locator('#q').inputValue(), 'backstop patrols ');
+    await page.locator('#q').press('Enter');
+    await page.waitForURL(/\?q=backstop\+patrols$/);
   });
 });
 

@@ -17,7 +17,8 @@ function announce(text) {
 }
 
 function fillForm(state) {
-  byId('q').value = state.q;
+  // Left alone while it already says the same, so typing (a trailing space) goes on.
+  if (byId('q').value.trim() !== state.q) byId('q').value = state.q;
   byId('sort').value = state.sort;
   byId('date-from').value = state.dateFrom;
   byId('date-to').value = state.dateTo;
