@@ -1,5 +1,7 @@
 #include "api_server.h"
 
+#include <sys/socket.h>
+
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -508,6 +510,8 @@ void ApiServer::serve_static(const httplib::Request& req, httplib::Response& res
   res.set_content(std::move(body), *type);
 }
 
+void HttpServer::raise_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+
 int ApiServer::bind() {
   int port = options_.port == 0
                  ? http_.bind_to_any_port(options_.host)
@@ -515,6 +519,7 @@ int ApiServer::bind() {
   if (port < 0)
     throw std::runtime_error("cannot listen on " + options_.host + ":" +
                              std::to_string(options_.port));
+  http_.raise_backlog(1024);
   return port;
 }
 
