@@ -182,6 +182,7 @@ void ApiServer::configure() {
   http_.set_keep_alive_max_count(100);
   http_.set_payload_max_length(options_.limits.max_body_bytes);
   http_.set_idle_interval(0, 100000);
+  http_.set_tcp_nodelay(true);  // headers and body are separate writes: no 40 ms Nagle wait
   http_.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
   http_.set_error_handler(
