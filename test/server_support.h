@@ -129,6 +129,24 @@ class RawSocket {
     }
     return true;
   }
+  // One response: its head, then as many bytes as Content-Length says (keep-alive
+  // connections stay open after it).
+  std::string read_response() {
+    std::string out;
+    char buf[4096];
+    size_t want = std::string::npos;
+    while (out.size() < want) {
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, n);
+      size_t head_end = out.find("\r\n\r\n");
+      if (head_end == std::string::npos || want != std::string::npos) continue;
+      auto length_at = out.find("Content-Length: ");
+      want = head_end + 4 +
+             (length_at < head_end ? std::stoul(out.substr(length_at + 16)) : size_t{0});
+    }
+    return out;
+  }
   // Everything until the peer closes or the read timeout passes.
   std::string read_all() {
     std::string out;

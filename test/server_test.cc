@@ -168,7 +168,8 @@ TEST(Server, PlusInTheQueryStringIsASpace) {
 
 TEST(Server, Utf8QueriesAnswer) {
   TestServer server;
-  auto r = server.client().Get("/api/v1/search?q=%E2%80%9Csecurity%20guarantees%E2%80%9D%20Zelenskyy");
+  auto r =
+      server.client().Get("/api/v1/search?q=%E2%80%9Csecurity%20guarantees%E2%80%9D%20Zelenskyy");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   EXPECT_GT(body_of(r)["total"]["passages"].get<int>(), 0);

@@ -21,7 +21,7 @@ struct ServerOptions {
   std::string db_path;
   std::string host = "127.0.0.1";
   int port = 8080;            // 0: any free port (listen() reports it)
-  unsigned threads = 256;     // connections served at once (an idle one holds a thread)
+  unsigned threads = 512;     // connections served at once (an idle one holds a thread)
   unsigned max_queued = 256;  // connections waiting for a thread
   unsigned max_in_flight = 16;
   std::string cors_origin;  // "" = no CORS headers
@@ -32,6 +32,14 @@ struct ServerOptions {
   Limits limits;
   // Tests only: every API request waits this long in its handler (requests in flight).
   std::chrono::milliseconds handler_delay{0};
+};
+
+// httplib::Server whose listen backlog can be raised after binding: the library's is
+// compiled in as 5, so a burst of connections would see SYNs dropped and wait a
+// second to retry. Linux takes a second listen() on the socket as the new backlog.
+class HttpServer : public httplib::Server {
+ public:
+  void raise_backlog(int backlog);
 };
 
 class ApiServer {
@@ -71,7 +79,7 @@ class ApiServer {
   SearcherPool searchers_;
   Metrics metrics_;
   ConnectionPool* connections_ = nullptr;  // owned by http_
-  httplib::Server http_;
+  HttpServer http_;
 };
 
 // The JSON body of an API answer (invalid UTF-8 from a damaged index replaced).
