@@ -524,9 +524,12 @@ int ApiServer::bind() {
   return port;
 }
 
-void ApiServer::serve() { http_.listen_after_bind(); }
+void ApiServer::serve() {
+  if (!stop_requested_) http_.listen_after_bind();
+}
 
 void ApiServer::stop() {
+  stop_requested_ = true;  // a stop before serve() starts listening wins too
   if (http_.is_running()) http_.stop();
 }
 

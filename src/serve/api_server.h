@@ -2,6 +2,7 @@
 // log, metrics and the web page's static files. server/main.cc and the tests run it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -79,6 +80,7 @@ class ApiServer {
   SearcherPool searchers_;
   Metrics metrics_;
   ConnectionPool* connections_ = nullptr;  // owned by http_
+  std::atomic<bool> stop_requested_{false};
   HttpServer http_;
 };
 

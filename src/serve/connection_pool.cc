@@ -6,7 +6,7 @@ namespace polsearch::serve {
 
 ConnectionPool::ConnectionPool(size_t max_threads, size_t max_queued)
     : max_threads_(std::max<size_t>(1, max_threads)), max_queued_(max_queued) {
-  overflow_thread_ = std::thread([this] { overflow_work(); });
+  overflow_thread_ = std::thread([this] { run_jobs(overflow_, overflow_ready_, false); });
   std::lock_guard lock(mutex_);
   rejecting_.push_back(overflow_thread_.get_id());
 }
@@ -17,7 +17,7 @@ void ConnectionPool::enqueue(std::function<void()> fn) {
   std::unique_lock lock(mutex_);
   if (idle_ > jobs_.size() || threads_.size() < max_threads_ || jobs_.size() < max_queued_) {
     if (idle_ <= jobs_.size() && threads_.size() < max_threads_)
-      threads_.emplace_back([this] { work(); });
+      threads_.emplace_back([this] { run_jobs(jobs_, ready_, true); });
     jobs_.push_back(std::move(fn));
     ready_.notify_one();
     return;
@@ -35,28 +35,18 @@ void ConnectionPool::enqueue(std::function<void()> fn) {
   rejecting_.erase(std::find(rejecting_.begin(), rejecting_.end(), std::this_thread::get_id()));
 }
 
-void ConnectionPool::work() {
+// Runs jobs from `jobs` until shut down and drained; a worker of the main queue
+// counts itself idle while it waits.
+void ConnectionPool::run_jobs(std::deque<std::function<void()>>& jobs,
+                              std::condition_variable& ready, bool counts_idle) {
   std::unique_lock lock(mutex_);
   for (;;) {
-    ++idle_;
-    ready_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
-    --idle_;
-    if (jobs_.empty()) return;  // shut down and drained
-    auto fn = std::move(jobs_.front());
-    jobs_.pop_front();
-    lock.unlock();
-    fn();
-    lock.lock();
-  }
-}
-
-void ConnectionPool::overflow_work() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    overflow_ready_.wait(lock, [this] { return shutdown_ || !overflow_.empty(); });
-    if (overflow_.empty()) return;
-    auto fn = std::move(overflow_.front());
-    overflow_.pop_front();
+    idle_ += counts_idle;
+    ready.wait(lock, [&] { return shutdown_ || !jobs.empty(); });
+    idle_ -= counts_idle;
+    if (jobs.empty()) return;
+    auto fn = std::move(jobs.front());
+    jobs.pop_front();
     lock.unlock();
     fn();
     lock.lock();

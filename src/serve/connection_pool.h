@@ -28,8 +28,8 @@ class ConnectionPool : public httplib::TaskQueue {
   bool is_rejecting(std::thread::id thread) const;
 
  private:
-  void work();
-  void overflow_work();
+  void run_jobs(std::deque<std::function<void()>>& jobs, std::condition_variable& ready,
+                bool counts_idle);
 
   size_t max_threads_, max_queued_;
   mutable std::mutex mutex_;
