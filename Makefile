@@ -2,8 +2,9 @@
 #   make demo   install missing packages, build, index samples/, run the sample queries
 #   make test   install missing packages, build everything, run every test, list skips
 # Other targets: deps, build, install (PREFIX, DESTDIR), readme (regenerate the example
-# outputs in README.md and docs/GUIDE.md), sanitize (ASan + UBSan build running the
-# whole suite), fuzz (libFuzzer targets, FUZZ_SECONDS each), bench, format, clean.
+# outputs in README.md and docs/GUIDE.md), screenshots (the search page's, for the
+# README), sanitize (ASan + UBSan build running the whole suite), fuzz (libFuzzer
+# targets, FUZZ_SECONDS each), bench, format, clean.
 
 # Every Debian package the build, tests and benchmarks need. `deps` installs the
 # missing ones, so a fresh Debian 12 machine needs nothing else.
@@ -12,7 +13,8 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
             libsqlite3-dev sqlite3 xapian-omega clang-format jq python3 \
-            libgumbo-dev libpoppler-cpp-dev poppler-utils
+            libgumbo-dev libpoppler-cpp-dev poppler-utils \
+            libcpp-httplib-dev curl chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -20,7 +22,7 @@ BUILD := build/release
 DEMO_DB := build/demo-db
 PREFIX ?= /usr/local
 # What `make demo` runs: the library and the two programs, no tests or benchmarks.
-PROGRAMS := indexer searcher
+PROGRAMS := indexer searcher server
 
 # libFuzzer needs clang and its runtime; only `make fuzz` installs them.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
@@ -28,7 +30,7 @@ FUZZ_TARGETS := fuzz_json_lines fuzz_analyzer fuzz_passages fuzz_query_parser fu
                 fuzz_html fuzz_pdf
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build programs demo test install readme sanitize fuzz bench format clean
+.PHONY: all deps node-deps configure build programs demo test install readme screenshots sanitize fuzz bench format clean
 
 all: build
 
@@ -44,6 +46,25 @@ deps:
 	else \
 	  echo "All required packages are installed."; \
 	fi
+	@$(MAKE) --no-print-directory node-deps
+
+# The browser tests (test/browser) run on node with playwright-core from npm. Node's own
+# Debian package has npm apart (`npm`); NodeSource's `nodejs` bundles it, and then the
+# Debian `npm` package would conflict, so both are installed only when a command is
+# missing. `npm ci` runs only when node_modules is missing or older than the lock file.
+BROWSER_TESTS := test/browser
+NODE_INSTALL = if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  echo "Installing: nodejs npm"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; \
+	fi
+node-deps: $(BROWSER_TESTS)/node_modules/.package-lock.json
+	@$(NODE_INSTALL)
+
+$(BROWSER_TESTS)/node_modules/.package-lock.json: $(BROWSER_TESTS)/package-lock.json $(BROWSER_TESTS)/package.json
+	@$(NODE_INSTALL)
+	cd $(BROWSER_TESTS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 configure: deps
 	cmake --preset release
@@ -76,6 +97,12 @@ install: programs
 # the real outputs back (the readme_examples test checks them).
 readme: programs
 	tools/doc-examples --update --bin $(BUILD) README.md docs/GUIDE.md
+
+# Screenshots of the search page at 1280 and 375 px wide, for the README: the browser
+# tests' screenshot test against this build's server, written to docs/screenshots/.
+screenshots: configure
+	cmake --build --preset release -j $(JOBS) --target indexer server
+	node $(BROWSER_TESTS)/run.mjs --screenshots docs/screenshots
 
 # The asan test preset sets ASAN_OPTIONS new_delete_type_mismatch=0: libxapian's own
 # Database::check (behind `indexer --check`) deletes an object with the wrong size,
