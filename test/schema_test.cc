@@ -92,7 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadSchema{"syntax", "format = ", "bad.toml:1"},
         BadSchema{"future_format",
-                  std::regex_replace(kMinimal, std::regex("format = 1"), "format = 2"),
+                  std::regex_replace(kMinimal, std::regex("format = 1"), "format = 99"),
                   "a newer version of polsearch is needed"},
         BadSchema{"no_fields", "format = 1\n", "no [[field]]"},
         BadSchema{"unknown_key", std::string(kMinimal) + "[[field]]\nname = \"x\"\ncolour = 1\n",
