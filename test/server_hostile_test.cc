@@ -175,7 +175,10 @@ TEST(ServerHostile, ClientsSearchWhileAnIndexerCommits) {
 TEST(ServerHostile, SigtermFinishesRequestsInFlightAndExitsZero) {
   TempDir dir;
   fs::path log = dir.path() / "server.log";
-  setenv("POLSEARCH_TEST_HANDLER_DELAY_MS", "1000", 1);
+  // Each request waits this long in its handler, so that all three are surely in flight
+  // together when SIGTERM comes, even on a loaded machine (at 1 s they sometimes did not
+  // overlap, and the wait below never saw three).
+  setenv("POLSEARCH_TEST_HANDLER_DELAY_MS", "5000", 1);
   Background server({std::string(POLSEARCH_BINARY_DIR) + "/server", "--db", sample_db(), "--listen",
                      "127.0.0.1:0"},
                     log);
@@ -197,12 +200,14 @@ TEST(ServerHostile, SigtermFinishesRequestsInFlightAndExitsZero) {
       auto r = client.Get("/api/v1/search?q=security");
       if (r && r->status == 200) ++ok;
     });
-  // All three are in their handlers (each waits a second there) before SIGTERM.
-  ASSERT_TRUE(eventually([&] {
+  // All three are in their handlers before SIGTERM. Not an ASSERT: the client threads
+  // must be joined whatever happens.
+  bool all_in_flight = eventually([&] {
     httplib::Client probe("127.0.0.1", port);
     auto r = probe.Get("/metrics");
     return r && r->body.find("polsearch_http_requests_in_flight 3\n") != std::string::npos;
-  }));
+  });
+  EXPECT_TRUE(all_in_flight) << "three requests were never in flight together";
   kill(server.pid(), SIGTERM);
   for (auto& t : clients) t.join();
   EXPECT_EQ(server.wait(), 0) << read_file(log);
