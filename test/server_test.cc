@@ -126,6 +126,113 @@ TEST(Server, FiltersJoinTheQuery) {
   for (auto& hit : j["hits"]) EXPECT_EQ(hit["country"], "GBR");
 }
 
+struct SpellingCase {
+  std::string params;                             // URL-encoded
+  std::string query, suggestion, corrected_from;  // "" for null
+  int passages;
+};
+
+// As the JSON Lines summary: when the suggestion's results are shown, `query` is the
+// query searched; `suggestion` and `corrected_from` are q's, without the filters.
+TEST(Server, DidYouMeanAndCorrectionInTermsOfQ) {
+  TestServer server;
+  auto client = server.client();
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::json() : nlohmann::json(s);
+  };
+  const std::vector<SpellingCase> cases = {
+      {"q=secruity", "security", "security", "secruity", 6},
+      {"q=secruity&country=UKR", "security (country:\"UKR\")", "security", "secruity", 4},
+      {"q=secruity%20OR%20zzz&country=UKR", "(security OR zzz) (country:\"UKR\")",
+       "security OR zzz", "secruity OR zzz", 4},
+      // Matches as typed: only the hint.
+      {"q=secruity%20guarantees", "secruity guarantees", "security guarantees", "", 4},
+      // The suggestion finds nothing either: the query stays as typed, with its hint.
+      {"q=secruity%20AND%20zzzqx", "secruity AND zzzqx", "security AND zzzqx", "", 0},
+      {"q=security", "security", "", "", 6},
+  };
+  for (const SpellingCase& c : cases) {
+    SCOPED_TRACE(c.params);
+    auto j = body_of(client.Get("/api/v1/search?" + c.params));
+    EXPECT_EQ(j["query"], c.query);
+    EXPECT_EQ(j["suggestion"], or_null(c.suggestion));
+    EXPECT_EQ(j["corrected_from"], or_null(c.corrected_from));
+    EXPECT_EQ(j["total"]["passages"], c.passages);
+  }
+}
+
+struct FacetValuesCase {
+  std::string params;
+  int status;
+  nlohmann::json speaker_facet;  // for a 200; the error message for a 400
+};
+
+TEST(Server, FacetValuesBoundsTheValuesListed) {
+  TestServer server;
+  auto client = server.client();
+  using J = nlohmann::json;
+  J zelenskyy = {{"value", "Volodymyr Zelenskyy"}, {"count", 4}};
+  J nato = {{"value", "Parties to the North Atlantic Treaty"}, {"count", 2}};
+  const std::string limits = "'facet_values' must be a whole number from 1 to 1000, not ";
+  const std::vector<FacetValuesCase> cases = {
+      {"", 200, J{zelenskyy, nato}},
+      {"&facet_values=1", 200, J{zelenskyy, {{"value", "(other)"}, {"count", 2}}}},
+      {"&facet_values=1000", 200, J{zelenskyy, nato}},
+      {"&facet_values=0", 400, limits + "'0'"},
+      {"&facet_values=1001", 400, limits + "'1001'"},
+      {"&facet_values=x", 400, limits + "'x'"},
+      {"&facet_values=1&facet_values=2", 400, "'facet_values' given more than once"},
+  };
+  for (const FacetValuesCase& c : cases) {
+    SCOPED_TRACE(c.params);
+    auto r = client.Get("/api/v1/search?q=security&facets=speaker" + c.params);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, c.status) << r->body;
+    auto j = body_of(r);
+    if (c.status == 200) {
+      EXPECT_EQ(j["facets"]["speaker"], c.speaker_facet);
+    } else {
+      EXPECT_EQ(j["error"]["code"], "bad_parameter");
+      EXPECT_EQ(j["error"]["message"], c.speaker_facet);
+    }
+  }
+  auto r =
+      client.Post("/api/v1/search", R"({"q": "security", "facets": "speaker", "facet_values": 1})",
+                  "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body_of(r)["facets"]["speaker"], (J{zelenskyy, {{"value", "(other)"}, {"count", 2}}}));
+}
+
+struct StatementExpandCase {
+  std::string params;
+  nlohmann::json highlights;  // of passages 0 and 1
+};
+
+TEST(Server, StatementHighlightsHonourExpand) {
+  TestServer server;
+  auto client = server.client();
+  using J = nlohmann::json;
+  // "mutual defence" names the concept whose wordings include "collective
+  // self-defence" and "an attack against them all", both in passage 0.
+  const std::vector<StatementExpandCase> cases = {
+      {"q=%22mutual%20defence%22", J{nullptr, nullptr}},
+      {"q=%22mutual%20defence%22&expand=0", J{nullptr, nullptr}},
+      {"q=%22mutual%20defence%22&expand=1", J{J{{27, 36}, {152, 178}, {301, 324}}, nullptr}},
+  };
+  for (const StatementExpandCase& c : cases) {
+    SCOPED_TRACE(c.params);
+    auto j = body_of(client.Get("/api/v1/statements/" + kNato + "?" + c.params));
+    ASSERT_EQ(j["passages"].size(), 2u) << j;
+    EXPECT_EQ(
+        (J{j["passages"][0].value("highlights", J()), j["passages"][1].value("highlights", J())}),
+        c.highlights);
+  }
+  auto r = client.Get("/api/v1/statements/" + kNato + "?q=defence&expand=maybe");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body_of(r)["error"]["message"], "'expand' must be 0 or 1");
+}
+
 struct PositionCase {
   std::string q;  // URL-encoded
   uint64_t position;

@@ -208,6 +208,8 @@ SearchRequest parse_search_request(const Params& params, const Limits& limits, R
   o.expand = flag_param(params, "expand");
   r.facets = facet_list(params);
   o.facets = !r.facets.empty();
+  o.facet_values =
+      unsigned_param(params, "facet_values", o.facet_values, 1, limits.max_facet_values);
   std::string filters = filter_clauses(params);
   // A top-level OR in q would bind tighter than the filters: group q then.
   bool group = !filters.empty() && r.q.find("OR") != std::string::npos;

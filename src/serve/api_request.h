@@ -42,6 +42,7 @@ struct Limits {
   size_t max_query_bytes = 4096;      // q
   size_t max_body_bytes = 64 * 1024;  // POST body
   unsigned max_context = 10;
+  unsigned max_facet_values = 1000;  // values listed per facet
   unsigned export_cap = 10000;
 };
 

@@ -24,9 +24,26 @@ double milliseconds_since(Clock::time_point start) {
 
 double rounded_ms(double ms) { return std::round(ms * 1000) / 1000; }
 
+// A query the searcher ran (q with the request's filter clauses added) as the client's
+// q: the filter clauses taken off again, so the client can put it in its search box.
+// A spelling suggestion leaves the filters as written, so they end the query as sent.
+std::string as_client_q(const SearchRequest& request, const std::string& query) {
+  size_t q_end = std::min(request.q.size() + 2 * request.q_offset, request.query.size());
+  std::string_view filters = std::string_view(request.query).substr(q_end);
+  if (filters.empty() || !query.ends_with(filters)) return query;
+  std::string q = query.substr(0, query.size() - filters.size());
+  if (request.q_offset == 0) return q;
+  // q was grouped as "(q)" before the filters.
+  if (q.size() < 2 || q.front() != '(' || q.back() != ')') return query;
+  return q.substr(1, q.size() - 2);
+}
+
 nlohmann::json search_json(const SearchResult& result, const SearchRequest& request) {
   nlohmann::json j;
-  j["query"] = request.query;
+  // As the JSON Lines summary: when the suggestion's results are shown, the query
+  // searched is the suggestion.
+  bool corrected = !result.corrected_from.empty();
+  j["query"] = corrected ? result.query : request.query;
   j["parsed"] = result.parsed;
   j["total"] = counts_to_json(result.counts);
   j["took_ms"] = rounded_ms(result.elapsed_ms);
@@ -44,11 +61,12 @@ nlohmann::json search_json(const SearchResult& result, const SearchRequest& requ
   for (const std::string& name : request.facets)
     if (all_facets.contains(name)) facets[name] = all_facets[name]["counts"];
   j["facets"] = std::move(facets);
-  auto or_null = [](const std::string& s) {
-    return s.empty() ? nlohmann::json() : nlohmann::json(s);
-  };
-  j["suggestion"] = or_null(result.suggestion);
-  j["corrected_from"] = or_null(result.corrected_from);
+  // Both as the client's q: `suggestion` the corrected q (also when its results are
+  // shown), `corrected_from` the q typed.
+  const std::string& suggestion = corrected ? result.query : result.suggestion;
+  j["suggestion"] =
+      suggestion.empty() ? nlohmann::json() : nlohmann::json(as_client_q(request, suggestion));
+  j["corrected_from"] = corrected ? nlohmann::json(request.q) : nlohmann::json();
   j["notes"] = result.notes;
   if (result.like) {
     j["like"] = result.like->str();
@@ -345,8 +363,10 @@ void ApiServer::search(const httplib::Request&, httplib::Response& res, const Pa
 
 void ApiServer::statement(const httplib::Request& req, httplib::Response& res) {
   std::string id = req.matches[1];
-  auto q = single_param(params_of(req), "q").value_or("");
+  Params params = params_of(req);
+  auto q = single_param(params, "q").value_or("");
   check_query_text(q, options_.limits);
+  bool expand = flag_param(params, "expand");
   nlohmann::json j = searchers_.with_searcher([&](Searcher& s) {
     StatementView view = s.statement(id);
     nlohmann::json out = statement_to_json(view);
@@ -357,6 +377,7 @@ void ApiServer::statement(const httplib::Request& req, httplib::Response& res) {
     request.q_offset = q.find("OR") != std::string::npos ? 1 : 0;
     request.query = (request.q_offset ? "(" + q + ")" : q) + " (id:\"" + id + "\")";
     request.options.per_doc = 0;
+    request.options.expand = expand;  // marks what search with expand=1 would find
     request.options.limit = std::min<unsigned>(view.passages.size(), options_.limits.export_cap);
     SearchResult result = run_search(s, request);
     out["query"] = q;

@@ -28,8 +28,7 @@ export function search(state) {
   return getJson(`api/v1/search?${params}`);
 }
 
-// `expand` is passed on for the day the statement view's highlights take it (docs/API.md
-// does not list it there yet).
+// With `expand`, the statement's highlights mark a concept's wordings as search does.
 export function statement(id, query, expand) {
   const params = new URLSearchParams();
   if (query) params.set('q', query);
