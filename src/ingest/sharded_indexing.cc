@@ -71,6 +71,10 @@ ShardedIndexer::ShardedIndexer(const std::string& path, const Schema* schema_ove
 ShardedIndexer::~ShardedIndexer() = default;
 
 struct ShardedIndexer::Worker {
+  // A constructor, not aggregate initialisation from parentheses: clang 14 (the fuzz
+  // build) does not have C++20's parenthesised aggregate initialisation.
+  explicit Worker(Indexer& shard_indexer) : indexer(shard_indexer) {}
+
   Indexer& indexer;
   std::mutex mutex;
   std::condition_variable changed;
