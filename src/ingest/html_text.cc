@@ -90,9 +90,10 @@ std::string decode_page(std::string_view bytes, std::vector<std::string>& warnin
 // deepen the tree however they are written.
 bool never_nests(std::string_view name) {
   static constexpr std::string_view kNames[] = {
-      "p",     "li",   "dt",   "dd",  "tr",   "td",    "th",  "option", "optgroup", "tbody",
-      "thead", "tfoot", "br",  "img", "hr",   "meta",  "link", "input", "area",     "base",
-      "col",   "embed", "source", "track", "wbr", "param", "rb", "rt",   "rp",       "colgroup"};
+      "p",        "li",    "dt",    "dd",    "tr",  "td",      "th",     "option",
+      "optgroup", "tbody", "thead", "tfoot", "br",  "img",     "hr",     "meta",
+      "link",     "input", "area",  "base",  "col", "embed",   "source", "track",
+      "wbr",      "param", "rb",    "rt",    "rp",  "colgroup"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
