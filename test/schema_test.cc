@@ -6,6 +6,7 @@
 
 #include "ranking_knobs.h"
 #include "schema.h"
+#include "toml_guard.h"
 
 namespace polsearch {
 namespace {
@@ -68,6 +69,57 @@ TEST(Schema, NonAsciiOutsideStringsIsRefusedAndInsideStringsAndCommentsAccepted)
   std::string fine =
       "# ¡comentario!\nname = \"d\u00e9claration \\\" \u021b\"\n" + std::string(kMinimal);
   EXPECT_EQ(Schema::parse(fine, "fine.toml").name, "d\u00e9claration \" \u021b");
+}
+
+// The guard's model of where strings are must match toml++'s wherever toml++
+// reads on: a non-ASCII character it takes for a string but toml++ does not is
+// undefined behaviour. Expected: the 1-based "line:column" found, or "" for none.
+struct GuardCase {
+  const char* toml;
+  const char* expected;
+};
+
+TEST(TomlGuard, FindsNonAsciiWhereTomlppWouldClassifyIt) {
+  const GuardCase cases[] = {
+      {"a = \"\u00e9\"\n", ""},
+      {"a = '\u00e9'\n", ""},
+      {"a = \"\"\"\n\u00e9\n\"\"\"\n", ""},
+      {"a = [\n  \"\u00e9\", \"\uFEF8\",\n]\n", ""},
+      {"a = { \"c\u00f4te\" = '\u021b' }\n", ""},
+      {"\"\u00e9\".b = 1\nc.\"\u00e9\" = 2\n[\"\u00e9\"]\n", ""},
+      {"# \u00e9\na = 1 # \uFEF8\n", ""},
+      {"a = \u00e9\n", "1:5"},
+      {"a = 1\"x\uFEF8\"\n", "1:8"},
+      {"a = \"x\" \"\u00e9\"\n", "1:10"},
+      {"a = \"x\nb = \u00e9\"\n", "2:5"},
+  };
+  for (const auto& c : cases) {
+    const auto found = non_ascii_outside_strings(c.toml);
+    const std::string got =
+        found ? std::to_string(found->line) + ":" + std::to_string(found->column) : "";
+    EXPECT_EQ(got, c.expected) << c.toml;
+  }
+}
+
+// Inputs on which toml++ itself reached undefined behaviour (fuzz_schema): each is
+// refused with a position, before toml++ classifies the character. Run under UBSan
+// by `make sanitize`.
+TEST(TomlGuard, MalformedInputsFoundByFuzzingAreRefusedWithAPosition) {
+  using namespace std::string_literals;  // the inputs hold NUL bytes
+  const std::pair<std::string, const char*> cases[] = {
+      {"fo= 1\"et\0h\x01=\xef\xbb\xb8\n"s, "in.toml:1:6: "},
+      {"fo= 2\"etjalue_sl=='\0\xcd\x82\0# 2\n"s, "in.toml:1:6: "},
+      {"a = 1\"x\uFEF8\"\n"s, "in.toml:1:6: "},
+      {"[passag\u021b]\n"s, "in.toml:1:8: a non-ASCII character outside a string or comment"},
+  };
+  for (const auto& [toml, expected] : cases) {
+    try {
+      parse_toml_guarded(toml, "in.toml");
+      ADD_FAILURE() << "accepted: " << toml;
+    } catch (const TomlError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(expected, 0), 0u) << e.what();
+    }
+  }
 }
 
 struct BadSchema {

@@ -229,17 +229,11 @@ FieldSpec parse_field(const toml::table& t_ref, const std::string& origin, std::
 }  // namespace
 
 Schema Schema::parse(std::string_view toml_text, const std::string& origin) {
-  if (auto at = non_ascii_outside_strings(toml_text))
-    throw SchemaError(origin + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) +
-                      ": a non-ASCII character outside a string or comment");
   toml::table root;
   try {
-    root = toml::parse(toml_text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << origin << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
-        << e.description();
-    throw SchemaError(msg.str());
+    root = parse_toml_guarded(toml_text, origin);
+  } catch (const TomlError& e) {
+    throw SchemaError(e.what());
   }
   Schema schema;
   schema.toml = std::string(toml_text);

@@ -24,16 +24,7 @@ std::string wording_key(std::string_view text, Analyzer& analyzer) {
 
 ConceptTable ConceptTable::parse(std::string_view toml_text, const std::string& origin,
                                  Analyzer& analyzer) {
-  if (auto at = non_ascii_outside_strings(toml_text))
-    throw std::runtime_error(origin + ":" + std::to_string(at->line) +
-                             ": a non-ASCII character outside a string or comment");
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, origin);
-  } catch (const toml::parse_error& e) {
-    throw std::runtime_error(origin + ":" + std::to_string(e.source().begin.line) + ": " +
-                             std::string(e.description()));
-  }
+  const toml::table root = parse_toml_guarded(toml_text, origin);
   ConceptTable table;
   if (auto* concepts = root["concept"].as_array()) {
     for (size_t i = 0; i < concepts->size(); ++i) {
