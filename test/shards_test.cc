@@ -422,6 +422,31 @@ TEST(ShardedSearch, RefusesAMixedSet) {
 
 // ---- same results ---------------------------------------------------------------------
 
+// --explain over remote shards weighs each part within the hit's statement (its
+// membership term), not with the single-passage filter remote servers cannot run:
+// the parts must be those of one database. A tier's constant is Xapian's bound on
+// the rest of the query, per shard (see canonical()), so it is left out.
+void expect_same_explanations(Searcher& expected, Searcher& actual) {
+  SearchOptions explain;
+  explain.explain = true;
+  auto rows = [&](Searcher& searcher, const std::string& query) {
+    std::vector<std::string> out;
+    for (const Hit& h : searcher.search(query, explain).hits) {
+      std::string row = h.doc_id + " #" + std::to_string(h.passage);
+      for (const ExplainPart& p : h.explain.value_or(std::vector<ExplainPart>{}))
+        if (p.kind != "tier") row += " | " + p.kind + " " + p.term + " " + std::to_string(p.weight);
+      out.push_back(row);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (const char* query : {"security guarantees", "ceasefire observers", "\"Article 5\""}) {
+    const auto want = rows(expected, query);
+    EXPECT_FALSE(want.empty()) << query;
+    EXPECT_EQ(rows(actual, query), want) << query;
+  }
+}
+
 TEST(ShardedSearch, LocalShardsGiveOneDatabasesResults) {
   const Corpus& c = corpus();
   Searcher one(c.one), sharded(c.sharded, ShardOptions{});
@@ -443,6 +468,16 @@ TEST(ShardedSearch, ProgsrvShardsGiveOneDatabasesResults) {
     text += "remote :xapian-progsrv " + c.sharded + "/" + shard_folder(k) + "\n";
   Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
   expect_same_results(one, remote, "3 xapian-progsrv shards");
+  expect_same_explanations(one, remote);
+  SearchOptions like;
+  like.like = PassageRef{"seed-zelenskyy-security-guarantees", 4};
+  try {
+    remote.search("", like);
+    ADD_FAILURE() << "--like accepted over remote shards";
+  } catch (const ShardError& e) {
+    EXPECT_NE(std::string(e.what()).find("--like needs local shards"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(ShardedSearch, TcpsrvShardsGiveOneDatabasesResults) {

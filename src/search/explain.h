@@ -30,10 +30,19 @@ struct ExplainComponent {
   QueryPlan plan;
 };
 
-// The parts of `docid`'s weight (parts that did not match left out). `weighting` must
-// be the scheme the search used.
+// Where the weighed document is found: a query matching it and at most `size` other
+// documents. Locally a posting source that matches `docid` alone; over remote shards,
+// which cannot run that source, its statement's membership term (a few dozen passages).
+struct DocumentScope {
+  Xapian::Query containing;
+  Xapian::doccount size = 1;
+  Xapian::docid docid = 0;
+};
+
+// The parts of `scope.docid`'s weight (parts that did not match left out). `weighting`
+// must be the scheme the search used.
 std::vector<ExplainPart> explain_weight(const Xapian::Database& db, const Xapian::Weight& weighting,
                                         const std::vector<ExplainComponent>& components,
-                                        Xapian::docid docid);
+                                        const DocumentScope& scope);
 
 }  // namespace polsearch

@@ -300,10 +300,10 @@ void Searcher::check_remote_support(const SearchOptions& options,
     throw ShardError(path_ +
                      ": ranking.passage_stats and ranking.lucene_idf need polsearch's own "
                      "weighting, which Xapian's remote servers cannot run; use local shards");
-  if (options.like || options.explain)
+  if (options.like)
     throw ShardError(path_ +
-                     ": --like and --explain need local shards (Xapian's remote "
-                     "servers cannot run polsearch's single-passage filter)");
+                     ": --like needs local shards (Xapian's remote servers cannot run "
+                     "polsearch's single-passage filter, which keeps the seed passage out)");
 }
 
 StatementView Searcher::statement(const std::string& id) {
@@ -755,8 +755,15 @@ void Searcher::add_context(Hit& hit, unsigned n) {
   hit.context = std::move(context);
 }
 
+DocumentScope Searcher::explain_scope(const Hit& hit) const {
+  if (!shards_ || !shards_->has_remote())
+    return {single_document_query(db_, hit.docid), 1, hit.docid};
+  const std::string statement = terms::membership_term(schema_, hit.doc_id);
+  return {Xapian::Query(statement), db_.get_termfreq(statement), hit.docid};
+}
+
 void Searcher::add_explanation(const Run& run, Hit& hit) {
-  hit.explain = explain_weight(db_, *run.scheme, run.explained, hit.docid);
+  hit.explain = explain_weight(db_, *run.scheme, run.explained, explain_scope(hit));
   // The tier counts what the score shows for it (see Run::tier_offset), so the parts
   // add up to the score.
   for (auto& part : *hit.explain)

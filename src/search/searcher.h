@@ -174,6 +174,7 @@ class Searcher {
   Xapian::MSet match_undated_last(Run& run, Xapian::Enquire& enquire);
   Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
   void add_context(Hit& hit, unsigned n);
+  DocumentScope explain_scope(const Hit& hit) const;
   void add_explanation(const Run& run, Hit& hit);
   nlohmann::json statement_metadata(const std::string& id);
   std::unique_ptr<Xapian::Weight> weighting(const RankingParams& ranking);
