@@ -153,6 +153,92 @@ uint64_t count_passages(const Xapian::Database& db, const std::string& member_pr
   return members_total;
 }
 
+// The database, if its tables are sound enough for polsearch's own checks: reading
+// damaged tables through the Xapian API can crash (a corrupt postlist B-tree
+// segfaults in postlist_begin).
+std::optional<Xapian::Database> open_sound_database(const std::string& path, Problems& problems) {
+  if (!check_structure(path, problems)) {
+    problems.add("Xapian errors", "the tables are damaged; polsearch's own checks were skipped");
+    return std::nullopt;
+  }
+  Xapian::Database db;
+  try {
+    db = Xapian::Database(path);
+  } catch (const Xapian::Error& e) {
+    problems.add("open", "cannot open the database: " + e.get_description());
+    return std::nullopt;
+  }
+  bool damaged = false;
+  for (const std::string& table : unreadable_tables(path, db)) {
+    problems.add("damaged tables", table);
+    damaged = true;
+  }
+  if (damaged) return std::nullopt;
+  return db;
+}
+
+// Statement records by membership term, with the passage count each recorded.
+std::map<std::string, Record> read_records(const Xapian::Database& db, const Schema& schema,
+                                           std::unordered_set<Xapian::docid>& record_docids,
+                                           CheckReport& report, Problems& problems) {
+  const Xapian::valueno id_slot = schema.role(FieldRole::Id).value_slot;
+  const std::string record_term(terms::kRecordType);
+  std::map<std::string, Record> records;
+  for (auto it = db.postlist_begin(record_term); it != db.postlist_end(record_term); ++it) {
+    Xapian::Document doc = db.get_document(*it);
+    record_docids.insert(*it);
+    ++report.statements;
+    std::string id = doc.get_value(id_slot);
+    if (id.empty()) {
+      problems.add("records without an id",
+                   "statement record (document " + std::to_string(*it) + ") has no id");
+      continue;
+    }
+    auto [rec, inserted] = records.try_emplace(terms::membership_term(schema, id));
+    if (!inserted) {
+      problems.add("duplicate records",
+                   "statement '" + id + "' has more than one record (documents " +
+                       std::to_string(rec->second.docid) + " and " + std::to_string(*it) + ")");
+      continue;
+    }
+    rec->second.docid = *it;
+    auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    if (data.is_object() && data.contains("passages") && data["passages"].is_number_unsigned())
+      rec->second.passages = data["passages"].get<int64_t>();
+    else
+      problems.add("unreadable records", "statement '" + id + "': record (document " +
+                                             std::to_string(*it) +
+                                             ") has no readable passage count");
+  }
+  return records;
+}
+
+// Every record's passage count against the passages found, and passages that belong
+// to no statement.
+void check_statements(const Xapian::Database& db, const Schema& schema, CheckReport& report,
+                      Problems& problems) {
+  const FieldSpec& id_field = schema.role(FieldRole::Id);
+  if (!id_field.filter_prefix || id_field.value_slot < 0) {
+    problems.add("metadata", "recorded schema's id field has no filter prefix or value slot");
+    return;
+  }
+  const std::string& member_prefix = *id_field.filter_prefix;
+  std::unordered_set<Xapian::docid> record_docids;
+  std::map<std::string, Record> records = read_records(db, schema, record_docids, report, problems);
+  uint64_t members_total = count_passages(db, member_prefix, record_docids, records, problems);
+  for (auto& [member, rec] : records) {
+    if (rec.passages >= 0 && static_cast<uint64_t>(rec.passages) != rec.found)
+      problems.add("passage count mismatches",
+                   "statement '" + member.substr(member_prefix.size()) + "': record says " +
+                       std::to_string(rec.passages) + " passage(s), the database has " +
+                       std::to_string(rec.found));
+  }
+  report.passages = db.get_doccount() - report.statements;
+  if (report.passages > members_total)
+    problems.add("orphan passages", std::to_string(report.passages - members_total) +
+                                        " passage document(s) belong to no statement");
+}
+
 }  // namespace
 
 CheckReport check_database(const std::string& path) {
@@ -161,91 +247,14 @@ CheckReport check_database(const std::string& path) {
     throw DatabaseError(path + ": no such database folder");
   CheckReport report;
   Problems problems(report);
-  // Reading damaged tables through the Xapian API can crash (a corrupt postlist
-  // B-tree segfaults in postlist_begin), so our own checks need sound tables.
-  if (!check_structure(path, problems)) {
-    problems.add("Xapian errors", "the tables are damaged; polsearch's own checks were skipped");
-    problems.summarise();
-    return report;
-  }
-
-  Xapian::Database db;
-  try {
-    db = Xapian::Database(path);
-  } catch (const Xapian::Error& e) {
-    problems.add("open", "cannot open the database: " + e.get_description());
-    problems.summarise();
-    return report;
-  }
-  for (const std::string& table : unreadable_tables(path, db))
-    problems.add("damaged tables", table);
-  if (!report.problems.empty()) {
-    problems.summarise();
-    return report;
-  }
-
-  std::optional<Schema> recorded = check_metadata(db, problems);
-  if (!recorded) {
-    problems.summarise();
-    return report;
-  }
-  const Schema& schema = *recorded;
-
-  try {
-    const FieldSpec& id_field = schema.role(FieldRole::Id);
-    if (!id_field.filter_prefix || id_field.value_slot < 0) {
-      problems.add("metadata", "recorded schema's id field has no filter prefix or value slot");
-      problems.summarise();
-      return report;
+  std::optional<Xapian::Database> db = open_sound_database(path, problems);
+  std::optional<Schema> recorded = db ? check_metadata(*db, problems) : std::nullopt;
+  if (recorded) {
+    try {
+      check_statements(*db, *recorded, report, problems);
+    } catch (const Xapian::Error& e) {
+      problems.add("read errors", "reading the database failed: " + e.get_description());
     }
-    const std::string record_term(terms::kRecordType);
-    const std::string& member_prefix = *id_field.filter_prefix;
-
-    // Statement records: id (value slot) -> recorded passage count.
-    std::map<std::string, Record> records;  // by membership term
-    std::unordered_set<Xapian::docid> record_docids;
-    for (auto it = db.postlist_begin(record_term); it != db.postlist_end(record_term); ++it) {
-      Xapian::Document doc = db.get_document(*it);
-      record_docids.insert(*it);
-      ++report.statements;
-      std::string id = doc.get_value(id_field.value_slot);
-      if (id.empty()) {
-        problems.add("records without an id",
-                     "statement record (document " + std::to_string(*it) + ") has no id");
-        continue;
-      }
-      std::string member = terms::membership_term(schema, id);
-      auto [rec, inserted] = records.try_emplace(member);
-      if (!inserted) {
-        problems.add("duplicate records",
-                     "statement '" + id + "' has more than one record (documents " +
-                         std::to_string(rec->second.docid) + " and " + std::to_string(*it) + ")");
-        continue;
-      }
-      rec->second.docid = *it;
-      auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
-      if (data.is_object() && data.contains("passages") && data["passages"].is_number_unsigned())
-        rec->second.passages = data["passages"].get<int64_t>();
-      else
-        problems.add("unreadable records", "statement '" + id + "': record (document " +
-                                               std::to_string(*it) +
-                                               ") has no readable passage count");
-    }
-
-    uint64_t members_total = count_passages(db, member_prefix, record_docids, records, problems);
-    for (auto& [member, rec] : records) {
-      if (rec.passages >= 0 && static_cast<uint64_t>(rec.passages) != rec.found)
-        problems.add("passage count mismatches",
-                     "statement '" + member.substr(member_prefix.size()) + "': record says " +
-                         std::to_string(rec.passages) + " passage(s), the database has " +
-                         std::to_string(rec.found));
-    }
-    report.passages = db.get_doccount() - report.statements;
-    if (report.passages > members_total)
-      problems.add("orphan passages", std::to_string(report.passages - members_total) +
-                                          " passage document(s) belong to no statement");
-  } catch (const Xapian::Error& e) {
-    problems.add("read errors", "reading the database failed: " + e.get_description());
   }
   problems.summarise();
   return report;
