@@ -107,6 +107,10 @@ class Lexer {
 
  private:
   Token scan();
+  bool read_prefix(Token& t);
+  Token scan_word(Token t);
+  bool read_operator(Token& t, std::string_view word) const;
+  void refuse_mistyped_field(size_t start, std::string_view name, std::string_view value) const;
   NodePtr scan_phrase(size_t open);
   NodePtr field_item(size_t start, std::string_view name, std::string_view value);
   static NodePtr word_node(size_t start, size_t end, std::string_view word);
@@ -136,19 +140,7 @@ Token Lexer::scan() {
       return t;
     }
     t.begin = pos_;
-    // A run of '+'/'-' starting a token: alone (before a space, ')' or the end) it is
-    // ignored, since people type dashes as separators; otherwise its last character
-    // is the prefix operator of what follows ("--x" is "-x").
-    if (q_[pos_] == '+' || q_[pos_] == '-') {
-      size_t run_end = pos_;
-      while (run_end < n && (q_[run_end] == '+' || q_[run_end] == '-')) ++run_end;
-      if (run_end == n || is_space(q_[run_end]) || q_[run_end] == ')') {
-        pos_ = run_end;
-        continue;
-      }
-      t.prefix = q_[run_end - 1] == '+' ? Occur::Must : Occur::MustNot;
-      pos_ = run_end;
-    }
+    if (!read_prefix(t)) continue;
     const size_t start = pos_;
     t.offset = start;
     if (q_[pos_] == '(' || q_[pos_] == ')') {
@@ -164,51 +156,77 @@ Token Lexer::scan() {
       count_item(start);
       return t;
     }
-    while (pos_ < n && !ends_word(q_, pos_)) ++pos_;
-    std::string_view word = q_.substr(start, pos_ - start);
-    t.length = word.size();
-    // Operators only as bare capitalised tokens; "+AND" is the word "AND".
-    if (t.prefix == Occur::Should) {
-      if (word == "AND") t.type = Tok::And;
-      if (word == "OR") t.type = Tok::Or;
-      if (word == "NOT") t.type = Tok::Not;
-      if (word == "NEAR" || word.starts_with("NEAR/")) {
-        t.type = Tok::Near;
-        t.distance = near_distance(start, word);
-      }
-      if (t.type != Tok::End) return t;
-    }
-    t.type = Tok::Item;
-    size_t colon = word.find(':');
-    if (colon != std::string_view::npos && colon > 0) {
-      std::string_view name = word.substr(0, colon);
-      std::string_view value = word.substr(colon + 1);
-      if (known_field(to_lower_ascii(name))) {
-        t.node = field_item(start, name, value);
-        t.length = pos_ - start;  // a quoted value moved pos_
-        count_item(start);
-        return t;
-      }
-      // "foo:bar" is a mistyped field; "10:30", "http://x", "Note: ..." are words.
-      bool name_like = std::all_of(name.begin(), name.end(),
-                                   [](char c) { return is_ascii_letter(c) || c == '_'; });
-      bool value_like = value.empty()
-                            ? pos_ < n && quote_length(q_, pos_) > 0
-                            : is_ascii_letter(value[0]) || (value[0] >= '0' && value[0] <= '9') ||
-                                  static_cast<unsigned char>(value[0]) >= 0x80;
-      if (name_like && value_like) {
-        std::string known;
-        for (const auto& f : fields_) known += (known.empty() ? "" : ", ") + f;
-        fail(start, "unknown field '" + std::string(name) + "' (" +
-                        (known.empty() ? "no fields are defined" : "known: " + known) + ")");
-      }
-    }
-    t.node = word_node(start, pos_, word);
-    count_wildcard(*t.node, start);
-    t.plain_word = true;
-    count_item(start);
-    return t;
+    return scan_word(std::move(t));
   }
+}
+
+// A run of '+'/'-' starting a token: alone (before a space, ')' or the end) it is
+// ignored, since people type dashes as separators, and false is returned; otherwise
+// its last character is the prefix operator of what follows ("--x" is "-x").
+bool Lexer::read_prefix(Token& t) {
+  const size_t n = q_.size();
+  if (q_[pos_] != '+' && q_[pos_] != '-') return true;
+  size_t run_end = pos_;
+  while (run_end < n && (q_[run_end] == '+' || q_[run_end] == '-')) ++run_end;
+  const bool alone = run_end == n || is_space(q_[run_end]) || q_[run_end] == ')';
+  if (!alone) t.prefix = q_[run_end - 1] == '+' ? Occur::Must : Occur::MustNot;
+  pos_ = run_end;
+  return !alone;
+}
+
+// An operator, a field:value item or a word, starting at t.offset.
+Token Lexer::scan_word(Token t) {
+  const size_t start = t.offset;
+  while (pos_ < q_.size() && !ends_word(q_, pos_)) ++pos_;
+  std::string_view word = q_.substr(start, pos_ - start);
+  t.length = word.size();
+  // Operators only as bare capitalised tokens; "+AND" is the word "AND".
+  if (t.prefix == Occur::Should && read_operator(t, word)) return t;
+  t.type = Tok::Item;
+  size_t colon = word.find(':');
+  if (colon != std::string_view::npos && colon > 0) {
+    std::string_view name = word.substr(0, colon);
+    std::string_view value = word.substr(colon + 1);
+    if (known_field(to_lower_ascii(name))) {
+      t.node = field_item(start, name, value);
+      t.length = pos_ - start;  // a quoted value moved pos_
+      count_item(start);
+      return t;
+    }
+    refuse_mistyped_field(start, name, value);
+  }
+  t.node = word_node(start, pos_, word);
+  count_wildcard(*t.node, start);
+  t.plain_word = true;
+  count_item(start);
+  return t;
+}
+
+bool Lexer::read_operator(Token& t, std::string_view word) const {
+  if (word == "AND") t.type = Tok::And;
+  if (word == "OR") t.type = Tok::Or;
+  if (word == "NOT") t.type = Tok::Not;
+  if (word == "NEAR" || word.starts_with("NEAR/")) {
+    t.type = Tok::Near;
+    t.distance = near_distance(t.offset, word);
+  }
+  return t.type != Tok::End;
+}
+
+// "foo:bar" is a mistyped field; "10:30", "http://x", "Note: ..." are words.
+void Lexer::refuse_mistyped_field(size_t start, std::string_view name,
+                                  std::string_view value) const {
+  bool name_like =
+      std::all_of(name.begin(), name.end(), [](char c) { return is_ascii_letter(c) || c == '_'; });
+  bool value_like = value.empty()
+                        ? pos_ < q_.size() && quote_length(q_, pos_) > 0
+                        : is_ascii_letter(value[0]) || (value[0] >= '0' && value[0] <= '9') ||
+                              static_cast<unsigned char>(value[0]) >= 0x80;
+  if (!name_like || !value_like) return;
+  std::string known;
+  for (const auto& f : fields_) known += (known.empty() ? "" : ", ") + f;
+  fail(start, "unknown field '" + std::string(name) + "' (" +
+                  (known.empty() ? "no fields are defined" : "known: " + known) + ")");
 }
 
 NodePtr Lexer::scan_phrase(size_t open) {
@@ -429,6 +447,74 @@ Operand parse_near(Lexer& lex, Operand first) {
   return Operand{std::move(near), first.begin, end};
 }
 
+void add_item(Lexer& lex, Frame& f, Token t) {
+  Occur occur = t.prefix;
+  size_t begin = t.begin;
+  take_prefix_not(f, occur, begin);
+  Operand item{std::move(t.node), begin, t.offset + t.length};
+  if (t.plain_word && lex.peek().type == Tok::Near) item = parse_near(lex, std::move(item));
+  f.bag.push_back(std::move(item));
+  f.bag_occurs.push_back(occur);
+}
+
+void open_group(std::vector<Frame>& frames, const Token& t, const QueryParserLimits& limits) {
+  if (frames.size() > limits.max_depth)
+    fail(t.offset,
+         "parentheses nested too deeply (limit " + std::to_string(limits.max_depth) + ")");
+  Frame group;
+  group.open = t.offset;
+  group.begin = t.begin;
+  group.occur = t.prefix;
+  take_prefix_not(frames.back(), group.occur, group.begin);
+  frames.push_back(std::move(group));
+}
+
+void close_group(std::vector<Frame>& frames, const Token& t) {
+  if (frames.size() == 1) fail(t.offset, "unmatched ')'");
+  Frame& f = frames.back();
+  Operand inner = finish_frame(f, false);
+  inner.begin = f.begin;
+  inner.end = t.offset + 1;
+  Occur occur = f.occur;
+  frames.pop_back();  // invalidates f
+  frames.back().bag.push_back(std::move(inner));
+  frames.back().bag_occurs.push_back(occur);
+}
+
+void add_not(Frame& f, const Token& t) {
+  if (!f.bag.empty()) {  // a NOT b: between bags
+    fold_bag(f);
+    f.pending = Tok::Not;
+    f.pending_offset = t.offset;
+    f.pending_text = "NOT";
+  } else if (f.pending_not || f.pending == Tok::Not) {
+    fail(t.offset, "'NOT' cannot follow 'NOT'");
+  } else {  // NOT b: exclusion of one item
+    f.pending_not = true;
+    f.not_offset = t.offset;
+  }
+}
+
+void add_and_or(Lexer& lex, Frame& f, const Token& t) {
+  const char* name = t.type == Tok::And ? "AND" : "OR";
+  if (f.pending_not) fail(f.not_offset, "'NOT' has no right operand");
+  if (f.bag.empty()) fail(t.offset, std::string("'") + name + "' has no left operand");
+  fold_bag(f);
+  if (t.type == Tok::Or) {
+    f.or_terms.push_back(close_and_chain(f));
+    f.last_or = t.offset;
+    return;
+  }
+  f.pending = Tok::And;
+  f.pending_offset = t.offset;
+  f.pending_text = "AND";
+  if (lex.peek().type == Tok::Not) {  // "a AND NOT b" reads as "a NOT b"
+    lex.next();
+    f.pending = Tok::Not;
+    f.pending_text = "AND NOT";
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<QueryNode> parse_query(std::string_view query,
@@ -442,80 +528,28 @@ std::unique_ptr<QueryNode> parse_query(std::string_view query,
   std::vector<Frame> frames(1);
   for (;;) {
     Token t = lex.next();
-    Frame& f = frames.back();
     switch (t.type) {
-      case Tok::Item: {
-        Occur occur = t.prefix;
-        size_t begin = t.begin;
-        take_prefix_not(f, occur, begin);
-        Operand item{std::move(t.node), begin, t.offset + t.length};
-        if (t.plain_word && lex.peek().type == Tok::Near) item = parse_near(lex, std::move(item));
-        f.bag.push_back(std::move(item));
-        f.bag_occurs.push_back(occur);
+      case Tok::Item:
+        add_item(lex, frames.back(), std::move(t));
         break;
-      }
-      case Tok::LParen: {
-        if (frames.size() > limits.max_depth)
-          fail(t.offset,
-               "parentheses nested too deeply (limit " + std::to_string(limits.max_depth) + ")");
-        Frame group;
-        group.open = t.offset;
-        group.begin = t.begin;
-        group.occur = t.prefix;
-        take_prefix_not(f, group.occur, group.begin);
-        frames.push_back(std::move(group));  // invalidates f
+      case Tok::LParen:
+        open_group(frames, t, limits);
         break;
-      }
-      case Tok::RParen: {
-        if (frames.size() == 1) fail(t.offset, "unmatched ')'");
-        Operand inner = finish_frame(f, false);
-        inner.begin = f.begin;
-        inner.end = t.offset + 1;
-        Occur occur = f.occur;
-        frames.pop_back();  // invalidates f
-        frames.back().bag.push_back(std::move(inner));
-        frames.back().bag_occurs.push_back(occur);
+      case Tok::RParen:
+        close_group(frames, t);
         break;
-      }
       case Tok::Not:
-        if (!f.bag.empty()) {  // a NOT b: between bags
-          fold_bag(f);
-          f.pending = Tok::Not;
-          f.pending_offset = t.offset;
-          f.pending_text = "NOT";
-        } else if (f.pending_not || f.pending == Tok::Not) {
-          fail(t.offset, "'NOT' cannot follow 'NOT'");
-        } else {  // NOT b: exclusion of one item
-          f.pending_not = true;
-          f.not_offset = t.offset;
-        }
+        add_not(frames.back(), t);
         break;
       case Tok::And:
-      case Tok::Or: {
-        const char* name = t.type == Tok::And ? "AND" : "OR";
-        if (f.pending_not) fail(f.not_offset, "'NOT' has no right operand");
-        if (f.bag.empty()) fail(t.offset, std::string("'") + name + "' has no left operand");
-        fold_bag(f);
-        if (t.type == Tok::Or) {
-          f.or_terms.push_back(close_and_chain(f));
-          f.last_or = t.offset;
-        } else {
-          f.pending = Tok::And;
-          f.pending_offset = t.offset;
-          f.pending_text = "AND";
-          if (lex.peek().type == Tok::Not) {  // "a AND NOT b" reads as "a NOT b"
-            lex.next();
-            f.pending = Tok::Not;
-            f.pending_text = "AND NOT";
-          }
-        }
+      case Tok::Or:
+        add_and_or(lex, frames.back(), t);
         break;
-      }
       case Tok::Near:
         fail(t.offset, "'" + excerpt(lex.text(t)) + "' needs a plain word on each side");
       case Tok::End:
         if (frames.size() > 1) fail(frames.back().open, "unclosed '('");
-        return finish_frame(f, true).node;
+        return finish_frame(frames.back(), true).node;
     }
   }
 }
