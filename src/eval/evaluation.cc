@@ -227,81 +227,86 @@ std::vector<double> dcg_prefix(size_t count, GainOf gain_of) {
   return prefix;
 }
 
-std::vector<double> score_query(const RankedQuery& query, const std::vector<MeasureColumn>& columns,
-                                int relevance_level) {
-  const size_t num_ret = query.rels.size();
-  std::vector<long> relevant_prefix(num_ret + 1, 0);  // relevant docs among the first i
+// What every measure of one query is computed from: one pass over the ranking.
+struct RankingCounts {
+  size_t num_ret = 0;
+  std::vector<long> relevant_prefix;  // relevant docs among the first i
   double precision_sum = 0.0;
   long first_relevant = -1;
-  for (size_t i = 0; i < num_ret; ++i) {
+  std::vector<double> dcg, ideal_dcg;  // empty unless an nDCG measure is asked for
+
+  long num_rel_ret() const { return relevant_prefix[num_ret]; }
+  size_t top(long k) const { return std::min(static_cast<size_t>(k), num_ret); }
+};
+
+RankingCounts count_ranking(const RankedQuery& query, const std::vector<MeasureColumn>& columns,
+                            int relevance_level) {
+  RankingCounts c;
+  c.num_ret = query.rels.size();
+  c.relevant_prefix.assign(c.num_ret + 1, 0);
+  for (size_t i = 0; i < c.num_ret; ++i) {
     bool relevant = query.rels[i] >= relevance_level;
-    relevant_prefix[i + 1] = relevant_prefix[i] + (relevant ? 1 : 0);
+    c.relevant_prefix[i + 1] = c.relevant_prefix[i] + (relevant ? 1 : 0);
     if (relevant) {
-      precision_sum += static_cast<double>(relevant_prefix[i + 1]) / static_cast<double>(i + 1);
-      if (first_relevant < 0) first_relevant = static_cast<long>(i);
+      c.precision_sum += static_cast<double>(c.relevant_prefix[i + 1]) / static_cast<double>(i + 1);
+      if (c.first_relevant < 0) c.first_relevant = static_cast<long>(i);
     }
   }
-  const long num_rel_ret = relevant_prefix[num_ret];
-
-  bool needs_dcg = std::any_of(columns.begin(), columns.end(), [](const MeasureColumn& c) {
-    return c.family == MeasureFamily::kNdcg || c.family == MeasureFamily::kNdcgCut;
+  bool needs_dcg = std::any_of(columns.begin(), columns.end(), [](const MeasureColumn& m) {
+    return m.family == MeasureFamily::kNdcg || m.family == MeasureFamily::kNdcgCut;
   });
-  std::vector<double> dcg, ideal_dcg;
   if (needs_dcg) {
-    dcg = dcg_prefix(num_ret, [&](size_t i) { return query.rels[i] > 0 ? query.rels[i] : 0; });
-    ideal_dcg =
+    c.dcg = dcg_prefix(c.num_ret, [&](size_t i) { return query.rels[i] > 0 ? query.rels[i] : 0; });
+    c.ideal_dcg =
         dcg_prefix(query.ideal_gains.size(), [&](size_t i) { return query.ideal_gains[i]; });
   }
-  auto top = [&](long k) { return std::min(static_cast<size_t>(k), num_ret); };
+  return c;
+}
 
+double measure_value(const MeasureColumn& column, const RankedQuery& query,
+                     const RankingCounts& c) {
+  const auto num_rel = static_cast<double>(query.num_rel);
+  switch (column.family) {
+    case MeasureFamily::kNumQ:
+      return 1;
+    case MeasureFamily::kNumRet:
+      return static_cast<double>(c.num_ret);
+    case MeasureFamily::kNumRel:
+      return num_rel;
+    case MeasureFamily::kNumRelRet:
+      return static_cast<double>(c.num_rel_ret());
+    case MeasureFamily::kMap:
+      return c.num_rel_ret() > 0 ? c.precision_sum / num_rel : 0.0;
+    case MeasureFamily::kRecipRank:
+      return c.first_relevant >= 0 ? 1.0 / static_cast<double>(c.first_relevant + 1) : 0.0;
+    case MeasureFamily::kRecipRankCut:
+      return c.first_relevant >= 0 && c.first_relevant < column.cutoff
+                 ? 1.0 / static_cast<double>(c.first_relevant + 1)
+                 : 0.0;
+    case MeasureFamily::kP:
+      return static_cast<double>(c.relevant_prefix[c.top(column.cutoff)]) /
+             static_cast<double>(column.cutoff);
+    case MeasureFamily::kRecall:
+      return query.num_rel > 0
+                 ? static_cast<double>(c.relevant_prefix[c.top(column.cutoff)]) / num_rel
+                 : 0.0;
+    case MeasureFamily::kNdcg:
+      return c.ideal_dcg.back() > 0.0 ? c.dcg.back() / c.ideal_dcg.back() : 0.0;
+    case MeasureFamily::kNdcgCut: {
+      double ideal =
+          c.ideal_dcg[std::min(static_cast<size_t>(column.cutoff), c.ideal_dcg.size() - 1)];
+      return ideal > 0.0 ? c.dcg[c.top(column.cutoff)] / ideal : 0.0;
+    }
+  }
+  return 0.0;
+}
+
+std::vector<double> score_query(const RankedQuery& query, const std::vector<MeasureColumn>& columns,
+                                int relevance_level) {
+  const RankingCounts counts = count_ranking(query, columns, relevance_level);
   std::vector<double> values;
   values.reserve(columns.size());
-  for (const auto& column : columns) {
-    double value = 0.0;
-    switch (column.family) {
-      case MeasureFamily::kNumQ:
-        value = 1;
-        break;
-      case MeasureFamily::kNumRet:
-        value = static_cast<double>(num_ret);
-        break;
-      case MeasureFamily::kNumRel:
-        value = static_cast<double>(query.num_rel);
-        break;
-      case MeasureFamily::kNumRelRet:
-        value = static_cast<double>(num_rel_ret);
-        break;
-      case MeasureFamily::kMap:
-        if (num_rel_ret > 0) value = precision_sum / static_cast<double>(query.num_rel);
-        break;
-      case MeasureFamily::kRecipRank:
-        if (first_relevant >= 0) value = 1.0 / static_cast<double>(first_relevant + 1);
-        break;
-      case MeasureFamily::kRecipRankCut:
-        if (first_relevant >= 0 && first_relevant < column.cutoff)
-          value = 1.0 / static_cast<double>(first_relevant + 1);
-        break;
-      case MeasureFamily::kP:
-        value = static_cast<double>(relevant_prefix[top(column.cutoff)]) /
-                static_cast<double>(column.cutoff);
-        break;
-      case MeasureFamily::kRecall:
-        if (query.num_rel > 0)
-          value = static_cast<double>(relevant_prefix[top(column.cutoff)]) /
-                  static_cast<double>(query.num_rel);
-        break;
-      case MeasureFamily::kNdcg:
-        if (ideal_dcg.back() > 0.0) value = dcg.back() / ideal_dcg.back();
-        break;
-      case MeasureFamily::kNdcgCut: {
-        double ideal =
-            ideal_dcg[std::min(static_cast<size_t>(column.cutoff), ideal_dcg.size() - 1)];
-        if (ideal > 0.0) value = dcg[top(column.cutoff)] / ideal;
-        break;
-      }
-    }
-    values.push_back(value);
-  }
+  for (const auto& column : columns) values.push_back(measure_value(column, query, counts));
   return values;
 }
 
