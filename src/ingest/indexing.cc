@@ -581,6 +581,11 @@ void Indexer::swap_in_merged(std::vector<std::unique_ptr<Shard>>& shards) {
   write_lock_owner(path_);
 }
 
+unsigned default_jobs(uint64_t input_bytes) {
+  if (input_bytes < kParallelFromBytes) return 1;
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
+}
+
 void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks) {
   namespace fs = std::filesystem;
   const std::string shards_dir = path_ + ".polsearch-shards";
@@ -604,6 +609,7 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
   swap_in_merged(shards);
   fs::remove_all(shards_dir, ec);
   ++stats_.commits;
+  stats_.threads = options_.jobs;
 }
 
 // A record or a one-statement file was dropped (skipped), or the rest of a file could
