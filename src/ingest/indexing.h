@@ -182,7 +182,7 @@ class Indexer {
   void feed_shards(const std::vector<std::string>& inputs,
                    std::vector<std::unique_ptr<Shard>>& shards, const Callbacks& callbacks);
   void swap_in_merged(std::vector<std::unique_ptr<Shard>>& shards);
-  void run_shard(Shard& shard, const Callbacks& callbacks);
+  void start_shard(Shard& shard, const Callbacks& callbacks);  // its worker thread
 
   std::string path_;
   Xapian::WritableDatabase db_;
