@@ -538,7 +538,12 @@ void Searcher::set_sort(Run& run, Xapian::Enquire& enquire) {
     if (!newest_first) run.undated_last_slot = slot;
     return;
   }
-  enquire.set_sort_by_key_then_relevance(run.date_key.get(), newest_first);
+  // Newest first the date value orders by itself ("" sorts lowest: undated last), and a
+  // value sort reads the value stream without a KeyMaker call and string per match.
+  if (newest_first)
+    enquire.set_sort_by_value_then_relevance(slot, true);
+  else
+    enquire.set_sort_by_key_then_relevance(run.date_key.get(), newest_first);
 }
 
 Xapian::MSet Searcher::match_undated_last(Run& run, Xapian::Enquire& enquire) {

@@ -46,7 +46,7 @@ std::optional<SortOrder> sort_order_named(std::string_view name);
 
 // Facets by default count this many of the best matches: about the cost of a plain
 // query, where counting every match costs ~20x (docs/PERFORMANCE.md).
-inline constexpr unsigned kDefaultFacetSample = 2000;
+inline constexpr unsigned kDefaultFacetSample = 1000;
 
 struct SearchOptions {
   QuerySyntax syntax = QuerySyntax::Full;
