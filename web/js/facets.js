@@ -54,7 +54,7 @@ export function renderFacets(state, facets, go, sample) {
     if (values.length) box.append(facetGroup(state, name, values, go));
   }
   if (sample && sample.exact === false && box.childNodes.length) {
-    box.append(el('p', { class: 'facet-sample' }, `Counted over the best ${sample.passages} passages.`));
+    box.append(el('p', { class: 'facet-sample' }, `Counted over the first ${sample.passages} matching passages.`));
   }
   renderChips(state, go);
 }
