@@ -60,7 +60,7 @@ std::vector<EngineEntry> engine_registry() {
          return bench::program_available(p) ? std::string()
                                             : p + " not found (Debian package xapian-omega)";
        }},
-      {"polsearch", [](const std::string&) { return bench::make_polsearch(2); }},
+      {"polsearch", [](const std::string&) { return bench::make_polsearch(0); }},
   };
 }
 

@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
   app.add_option("--limit", limit, "Hits per query")->capture_default_str();
   app.add_option("--country", country, "Value of the country: filter mode")->capture_default_str();
   app.add_option("--date", date_window, "Range of the date: filter mode")->capture_default_str();
+  unsigned facet_sample = polsearch::kDefaultFacetSample;
+  app.add_option("--facet-sample", facet_sample, "Matches the --facets mode counts")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -141,8 +144,14 @@ int main(int argc, char** argv) {
     };
     std::vector<Mode> modes;
     modes.push_back({"plain", with([](std::string&, polsearch::SearchOptions&) {})});
-    modes.push_back(
-        {"--facets", with([](std::string&, polsearch::SearchOptions& o) { o.facets = true; })});
+    modes.push_back({"--facets", with([&](std::string&, polsearch::SearchOptions& o) {
+                       o.facets = true;
+                       o.facet_sample = facet_sample;
+                     })});
+    modes.push_back({"--exact-facets", with([](std::string&, polsearch::SearchOptions& o) {
+                       o.facets = true;
+                       o.exact_facets = true;
+                     })});
     modes.push_back({"date:" + date_window, with([&](std::string& q, polsearch::SearchOptions&) {
                        q = "date:" + date_window + " " + q;
                      })});
@@ -151,6 +160,9 @@ int main(int argc, char** argv) {
                      })});
     modes.push_back(
         {"--expand", with([](std::string&, polsearch::SearchOptions& o) { o.expand = true; })});
+    modes.push_back({"--sort date", with([](std::string&, polsearch::SearchOptions& o) {
+                       o.sort = polsearch::SortOrder::DateAscending;
+                     })});
     modes.push_back({"--sort -date", with([](std::string&, polsearch::SearchOptions& o) {
                        o.sort = polsearch::SortOrder::DateDescending;
                      })});

@@ -227,6 +227,30 @@ TEST_F(Samples, FacetsCountTheWholeMatchingSet) {
     EXPECT_EQ(sum, r.summary["estimated_matches"].get<uint64_t>()) << field;
   }
   EXPECT_EQ(facets["country"]["counts"][0]["value"], "UKR");
+  // Fewer matches than the sample: the sample is every match, so the counts are exact.
+  EXPECT_EQ(r.summary["facet_sample"],
+            (nlohmann::json{{"passages", r.summary["estimated_matches"]}, {"exact", true}}));
+}
+
+// By default facets count the first --facet-sample matches in result order, and say so;
+// --exact-facets counts every match.
+TEST_F(Samples, FacetsFromASampleSaySo) {
+  auto sampled = search(db(), "security", {"--facets", "--facet-sample", "2", "--limit", "1"});
+  ASSERT_EQ(sampled.raw.exit_status, 0) << sampled.raw.err;
+  EXPECT_EQ(sampled.summary["facet_sample"], (nlohmann::json{{"passages", 2}, {"exact", false}}));
+  for (auto& [field, facet] : sampled.summary["facets"].items())
+    EXPECT_EQ(facet["total"], 2) << field;
+  auto exact = search(db(), "security",
+                      {"--facets", "--facet-sample", "2", "--exact-facets", "--limit", "1"});
+  ASSERT_EQ(exact.raw.exit_status, 0) << exact.raw.err;
+  EXPECT_EQ(exact.summary["facet_sample"],
+            (nlohmann::json{{"passages", exact.summary["estimated_matches"]}, {"exact", true}}));
+  auto text = run_command({searcher_path(), "--db", db(), "--facets", "--facet-sample", "2",
+                           "--limit", "1", "security"});
+  EXPECT_NE(text.out.find("facets counted over the first 2 passages in result order, not every "
+                          "match (--exact-facets counts all)"),
+            std::string::npos)
+      << text.out;
 }
 
 TEST_F(Samples, TextOutputMarksMatches) {

@@ -6,10 +6,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "index_summary.h"
+#include "indexing.h"
 #include "test_support.h"
 
 namespace polsearch {
@@ -698,3 +702,34 @@ TEST(ReadPaths, RealCorpus) {
 
 }  // namespace
 }  // namespace polsearch
+
+namespace polsearch::testing {
+namespace {
+
+// The plain `indexer` command builds a new database with every core from 16 MB of input
+// on; below that one writer (a parallel build's merge would cost more than it saves).
+TEST(IndexerDefaults, JobsFollowTheInputSize) {
+  const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
+  const struct {
+    uint64_t bytes;
+    unsigned jobs;
+  } cases[] = {
+      {0, 1}, {kParallelFromBytes - 1, 1}, {kParallelFromBytes, cores}, {1ull << 40, cores}};
+  for (auto& c : cases) EXPECT_EQ(default_jobs(c.bytes), c.jobs) << c.bytes;
+}
+
+TEST(IndexerDefaults, TheSummaryNamesAParallelBuildsThreads) {
+  IndexStats stats;
+  stats.added = 3;
+  stats.passages = 9;
+  EXPECT_EQ(index_summary(stats, 1.0),
+            "indexer: 3 statements added, 0 replaced, 0 skipped; 9 passages; 0 errors, 0 "
+            "warnings; 1.0 s\n");
+  stats.threads = 2;
+  EXPECT_EQ(index_summary(stats, 1.0),
+            "indexer: 3 statements added, 0 replaced, 0 skipped; 9 passages; 0 errors, 0 "
+            "warnings; 2 threads; 1.0 s\n");
+}
+
+}  // namespace
+}  // namespace polsearch::testing

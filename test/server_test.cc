@@ -88,6 +88,7 @@ TEST(Server, SearchResponseHasTheDocumentedShape) {
   EXPECT_TRUE(j["suggestion"].is_null());
   ASSERT_EQ(j["hits"].size(), 2u);
   EXPECT_EQ(j["facets"]["country"][0], (nlohmann::json{{"value", "UKR"}, {"count", 4}}));
+  EXPECT_EQ(j["facet_sample"], (nlohmann::json{{"passages", 6}, {"exact", true}}));
   auto hit = j["hits"][0];
   for (const char* key : {"doc_id", "passage", "title", "speaker", "country", "date", "source",
                           "score", "text", "highlights", "more", "start", "end"})

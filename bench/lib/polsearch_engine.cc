@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "indexing.h"
+#include "input.h"
 #include "output.h"
 #include "searcher.h"
 
@@ -15,12 +16,13 @@ namespace {
 
 class PolsearchEngine final : public Engine {
  public:
+  // jobs 0: what the plain `indexer` command picks for this input (default_jobs).
   explicit PolsearchEngine(unsigned jobs) : jobs_(jobs) {}
 
   std::string name() const override { return "polsearch"; }
   std::string description() const override {
     return "polsearch (this project): ICU analysis, exact + stem terms, positions, " +
-           std::to_string(jobs_) +
+           (jobs_ ? std::to_string(jobs_) : "the indexer's default number of") +
            " indexing thread(s); passages = the same paragraphs (splitting bounds off); "
            "top 10 with whole passages highlighted";
   }
@@ -53,7 +55,8 @@ class PolsearchEngine final : public Engine {
 
   void index(const Corpus&, IndexContext& ctx) override {
     polsearch::IndexerOptions options;
-    options.jobs = jobs_;
+    options.jobs = jobs_ ? jobs_ : polsearch::default_jobs(polsearch::total_input_bytes({input_}));
+    ctx.counters["threads"] = options.jobs;
     polsearch::Indexer indexer(ctx.index_dir, schema_.get(), options);
     indexer.index({input_}, {});
     const auto& stats = indexer.stats();

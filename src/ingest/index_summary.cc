@@ -27,7 +27,8 @@ std::string index_summary(const IndexStats& stats, double seconds) {
                     std::to_string(stats.replaced) + " replaced, " + std::to_string(stats.skipped) +
                     " skipped; " + counted(stats.passages, "passage") + "; " +
                     counted(stats.errors, "error") + ", " + counted(stats.warnings, "warning") +
-                    "; " + time + '\n';
+                    "; " + (stats.threads > 1 ? counted(stats.threads, "thread") + "; " : "") +
+                    time + '\n';
   if (!stats.files_skipped_by_type.empty()) out += skipped_files_line(stats.files_skipped_by_type);
   return out;
 }

@@ -6,11 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>  // renameat2, RENAME_EXCHANGE (glibc, _GNU_SOURCE)
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -22,6 +20,7 @@
 #include "backup.h"
 #include "database.h"
 #include "database_create.h"
+#include "record_queue.h"
 #include "schema_diff.h"
 #include "terms.h"
 
@@ -442,47 +441,28 @@ struct Indexer::Shard {
   SpellingBatch spelling;
   IndexStats stats;
   uint64_t uncommitted = 0;
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::deque<InputRecord> queue;
-  bool closed = false;
-  std::exception_ptr failure;
-  std::thread thread;
+  RecordQueue queue;  // last: its thread stops before the rest goes
 };
 
-void Indexer::run_shard(Shard& shard, const Callbacks& callbacks) {
-  try {
-    for (;;) {
-      InputRecord record;
-      {
-        std::unique_lock<std::mutex> lock(shard.mutex);
-        shard.changed.wait(lock, [&] { return shard.closed || !shard.queue.empty(); });
-        if (shard.queue.empty()) break;
-        record = std::move(shard.queue.front());
-        shard.queue.pop_front();
-      }
-      shard.changed.notify_all();
-      StatementDocuments docs;
-      if (!report_build(record, docs, *shard.builder, shard.stats, callbacks)) continue;
-      Sink sink{shard.db, shard.compounds, shard.spelling, shard.stats, shard.uncommitted};
-      write_counted(record, docs, sink);
-      parallel_passages_ += docs.passages.size();
-      // Small batches keep Xapian's in-memory inverter small, which is faster.
-      if (shard.uncommitted >= options_.commit_bytes) {
-        shard.spelling.flush(shard.db);
-        shard.db.commit();
-        shard.uncommitted = 0;
-      }
+void Indexer::start_shard(Shard& shard, const Callbacks& callbacks) {
+  auto handle = [this, &shard, &callbacks](InputRecord&& record) {
+    StatementDocuments docs;
+    if (!report_build(record, docs, *shard.builder, shard.stats, callbacks)) return;
+    Sink sink{shard.db, shard.compounds, shard.spelling, shard.stats, shard.uncommitted};
+    write_counted(record, docs, sink);
+    parallel_passages_ += docs.passages.size();
+    // Small batches keep Xapian's in-memory inverter small, which is faster.
+    if (shard.uncommitted >= options_.commit_bytes) {
+      shard.spelling.flush(shard.db);
+      shard.db.commit();
+      shard.uncommitted = 0;
     }
+  };
+  auto finish = [&shard] {
     shard.spelling.flush(shard.db);
     shard.db.commit();
-  } catch (...) {
-    shard.failure = std::current_exception();
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    shard.closed = true;
-    shard.queue.clear();
-    shard.changed.notify_all();
-  }
+  };
+  shard.queue.start(handle, finish);
 }
 
 std::vector<std::unique_ptr<Indexer::Shard>> Indexer::open_shards(const std::string& shards_dir) {
@@ -502,20 +482,13 @@ std::vector<std::unique_ptr<Indexer::Shard>> Indexer::open_shards(const std::str
 
 void Indexer::feed_shards(const std::vector<std::string>& inputs,
                           std::vector<std::unique_ptr<Shard>>& shards, const Callbacks& callbacks) {
-  for (auto& shard : shards)
-    shard->thread = std::thread([&, s = shard.get()] { run_shard(*s, callbacks); });
+  for (auto& shard : shards) start_shard(*shard, callbacks);
   InputCallbacks input_callbacks;
   input_callbacks.on_record = [&](InputRecord&& record) {
     note_duplicate(record, callbacks);
     // The same id always goes to the same shard, which then replaces the earlier version.
     std::string id = trim(record.statement.value(schema_.role(FieldRole::Id).name));
-    Shard& shard = *shards[std::hash<std::string>()(id) % shards.size()];
-    std::unique_lock<std::mutex> lock(shard.mutex);
-    shard.changed.wait(lock, [&] { return shard.closed || shard.queue.size() < 64; });
-    if (shard.closed) return;  // the shard failed; reported after the join
-    shard.queue.push_back(std::move(record));
-    lock.unlock();
-    shard.changed.notify_all();
+    shards[std::hash<std::string>()(id) % shards.size()]->queue.push(std::move(record));
   };
   input_callbacks.on_error = [&](const InputError& e) {
     std::lock_guard<std::mutex> lock(report_mutex_);
@@ -532,14 +505,7 @@ void Indexer::feed_shards(const std::vector<std::string>& inputs,
     callbacks.on_progress(p, snapshot);
   };
   auto join_all = [&] {
-    for (auto& shard : shards) {
-      {
-        std::lock_guard<std::mutex> lock(shard->mutex);
-        shard->closed = true;
-      }
-      shard->changed.notify_all();
-      if (shard->thread.joinable()) shard->thread.join();
-    }
+    for (auto& shard : shards) shard->queue.close_and_join();
   };
   try {
     read_inputs(inputs, schema_.input_options(), input_callbacks);
@@ -581,6 +547,11 @@ void Indexer::swap_in_merged(std::vector<std::unique_ptr<Shard>>& shards) {
   write_lock_owner(path_);
 }
 
+unsigned default_jobs(uint64_t input_bytes) {
+  if (input_bytes < kParallelFromBytes) return 1;
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
+}
+
 void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callbacks& callbacks) {
   namespace fs = std::filesystem;
   const std::string shards_dir = path_ + ".polsearch-shards";
@@ -590,7 +561,7 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
   std::vector<std::unique_ptr<Shard>> shards = open_shards(shards_dir);
   feed_shards(inputs, shards, callbacks);
   for (auto& shard : shards) {
-    if (shard->failure) std::rethrow_exception(shard->failure);
+    if (shard->queue.failure()) std::rethrow_exception(shard->queue.failure());
     for (auto field :
          {&IndexStats::added, &IndexStats::replaced, &IndexStats::skipped, &IndexStats::passages,
           &IndexStats::errors, &IndexStats::warnings, &IndexStats::bytes})
@@ -604,6 +575,7 @@ void Indexer::index_parallel(const std::vector<std::string>& inputs, const Callb
   swap_in_merged(shards);
   fs::remove_all(shards_dir, ec);
   ++stats_.commits;
+  stats_.threads = options_.jobs;
 }
 
 // A record or a one-statement file was dropped (skipped), or the rest of a file could

@@ -88,9 +88,17 @@ struct IndexStats {
   uint64_t errors = 0;  // errors reported (bad records, unreadable files)
   uint64_t warnings = 0;
   uint64_t commits = 0;
+  unsigned threads = 1;                            // writer threads (a parallel build: jobs)
   uint64_t bytes = 0;                              // statement text bytes indexed
   std::vector<std::string> files_skipped_by_type;  // in folders: .docx, .png, ... (not errors)
 };
+
+// The indexer's default --jobs: every core (at most 16) for this much input or more, one
+// writer below it, where a parallel build's merge costs more than it saves and one
+// writer keeps its batch-by-batch crash safety. Only a new database is built in
+// parallel (IndexerOptions::jobs).
+inline constexpr uint64_t kParallelFromBytes = 16ull << 20;
+unsigned default_jobs(uint64_t input_bytes);
 
 struct IndexerOptions {
   // Commit after this much statement text. Small batches are faster too: Xapian's
@@ -174,7 +182,7 @@ class Indexer {
   void feed_shards(const std::vector<std::string>& inputs,
                    std::vector<std::unique_ptr<Shard>>& shards, const Callbacks& callbacks);
   void swap_in_merged(std::vector<std::unique_ptr<Shard>>& shards);
-  void run_shard(Shard& shard, const Callbacks& callbacks);
+  void start_shard(Shard& shard, const Callbacks& callbacks);  // its worker thread
 
   std::string path_;
   Xapian::WritableDatabase db_;

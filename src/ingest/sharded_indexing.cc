@@ -3,16 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 
 #include "database.h"
 #include "database_create.h"
+#include "record_queue.h"
 #include "shards.h"
 #include "terms.h"
 #include "utf8.h"
@@ -70,57 +68,19 @@ ShardedIndexer::ShardedIndexer(const std::string& path, const Schema* schema_ove
 
 ShardedIndexer::~ShardedIndexer() = default;
 
+// One shard's writer thread.
 struct ShardedIndexer::Worker {
   // A constructor, not aggregate initialisation from parentheses: clang 14 (the fuzz
   // build) does not have C++20's parenthesised aggregate initialisation.
   explicit Worker(Indexer& shard_indexer) : indexer(shard_indexer) {}
 
   Indexer& indexer;
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::deque<InputRecord> queue;
-  bool closed = false;
-  std::exception_ptr failure;
-  std::thread thread;
+  RecordQueue queue;
 
-  void run(const Indexer::Callbacks& callbacks) {
-    try {
-      for (;;) {
-        InputRecord record;
-        {
-          std::unique_lock<std::mutex> lock(mutex);
-          changed.wait(lock, [&] { return closed || !queue.empty(); });
-          if (queue.empty()) break;
-          record = std::move(queue.front());
-          queue.pop_front();
-        }
-        changed.notify_all();
-        indexer.add_record(std::move(record), callbacks);
-      }
-      indexer.commit();
-    } catch (...) {
-      failure = std::current_exception();
-      std::lock_guard<std::mutex> lock(mutex);
-      closed = true;
-      queue.clear();
-      changed.notify_all();
-    }
-  }
-  void push(InputRecord&& record) {
-    std::unique_lock<std::mutex> lock(mutex);
-    changed.wait(lock, [&] { return closed || queue.size() < 64; });
-    if (closed) return;  // the shard failed; rethrown after the join
-    queue.push_back(std::move(record));
-    lock.unlock();
-    changed.notify_all();
-  }
-  void close() {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      closed = true;
-    }
-    changed.notify_all();
-    if (thread.joinable()) thread.join();
+  void start(const Indexer::Callbacks& callbacks) {
+    queue.start([this, &callbacks](
+                    InputRecord&& record) { indexer.add_record(std::move(record), callbacks); },
+                [this] { indexer.commit(); });
   }
 };
 
@@ -141,7 +101,7 @@ void ShardedIndexer::feed(const std::vector<std::string>& inputs,
     };
   std::vector<std::unique_ptr<Worker>> workers;
   for (auto& shard : shards_) workers.push_back(std::make_unique<Worker>(*shard));
-  for (auto& w : workers) w->thread = std::thread([&, w = w.get()] { w->run(serialised); });
+  for (auto& w : workers) w->start(serialised);
   const Schema& schema = shards_.front()->schema();
   const std::string id_field = schema.role(FieldRole::Id).name;
   uint64_t routed = 0;
@@ -149,7 +109,7 @@ void ShardedIndexer::feed(const std::vector<std::string>& inputs,
   input.on_record = [&](InputRecord&& record) {
     std::string id(utf8::trim(record.statement.value(id_field)));
     ++routed;
-    workers[shard_of(id, shard_count())]->push(std::move(record));
+    workers[shard_of(id, shard_count())]->queue.push(std::move(record));
   };
   input.on_error = [&](const InputError& e) {
     std::lock_guard<std::mutex> lock(report);
@@ -170,12 +130,12 @@ void ShardedIndexer::feed(const std::vector<std::string>& inputs,
   try {
     read_inputs(inputs, schema.input_options(), input);
   } catch (...) {
-    for (auto& w : workers) w->close();
+    for (auto& w : workers) w->queue.close_and_join();
     throw;
   }
-  for (auto& w : workers) w->close();
+  for (auto& w : workers) w->queue.close_and_join();
   for (auto& w : workers)
-    if (w->failure) std::rethrow_exception(w->failure);
+    if (w->queue.failure()) std::rethrow_exception(w->queue.failure());
 }
 
 const IndexStats& ShardedIndexer::index(const std::vector<std::string>& inputs,

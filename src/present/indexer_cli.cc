@@ -1,5 +1,7 @@
 #include "indexer_cli.h"
 
+#include "input.h"
+
 #include <cstdlib>
 
 namespace polsearch {
@@ -33,10 +35,10 @@ IndexerCli::IndexerCli()
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app_.add_option("--delete", c.deletes, "Remove the statement with this id (repeatable)");
-  app_.add_option("-j,--jobs", c.options.jobs,
+  app_.add_option("-j,--jobs", jobs_,
                   "Build a NEW database with this many threads (shards merged at the end; a "
-                  "crash then loses the whole run). Ignored for a database that has documents")
-      ->capture_default_str()
+                  "crash then loses the whole run). Default: every core for 16 MB of input or "
+                  "more, else 1. Ignored for a database that has documents")
       ->check(CLI::Range(1, 64));
   app_.add_option("--shards", c.options.shards,
                   "Create DIR as a sharded database of this many shards (DIR/shard0.. and the "
@@ -80,6 +82,7 @@ void IndexerCli::parse(int argc, const char* const* argv) {
     if (std::string why = unsupported_input(input); !why.empty())
       throw CLI::ValidationError(input, why);
   c.options.commit_bytes = static_cast<uint64_t>(commit_mb_ * 1024 * 1024);
+  c.options.jobs = jobs_ > 0 ? jobs_ : default_jobs(total_input_bytes(c.inputs));
   // The concurrency test's hook (IndexerOptions::swap_delay) comes from the environment
   // like POLSEARCH_DB, but is no option: it is not for users.
   if (const char* delay = std::getenv("POLSEARCH_TEST_SWAP_DELAY_MS"))

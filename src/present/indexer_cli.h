@@ -38,6 +38,7 @@ class IndexerCli {
   CLI::App app_;
   IndexerCommand command_;
   double commit_mb_ = 2;
+  unsigned jobs_ = 0;  // --jobs; 0 = default_jobs() of the input size
 };
 
 }  // namespace polsearch

@@ -116,7 +116,10 @@ nlohmann::json summary_to_json(const SearchResult& result) {
   }
   if (!result.suggestion.empty()) j["suggestion"] = result.suggestion;
   if (!result.corrected_from.empty()) j["corrected_from"] = result.corrected_from;
-  if (!result.facets.empty()) j["facets"] = facets_to_json(result.facets);
+  if (!result.facets.empty()) {
+    j["facets"] = facets_to_json(result.facets);
+    j["facet_sample"] = facet_sample_to_json(result.facet_sample);
+  }
   return j;
 }
 
@@ -255,6 +258,9 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
   if (!result.corrected_from.empty())
     out << "no matches for: " << result.corrected_from << "; showing results for: " << result.query
         << '\n';
+  if (!result.facets.empty() && !result.facet_sample.exact)
+    out << "facets counted over the first " << counted(result.facet_sample.passages, "passage")
+        << " in result order, not every match (--exact-facets counts all)\n";
   for (auto& facet : result.facets) {
     out << "facet " << facet.field << " (" << counted(facet.total, "passage") << "):";
     for (auto& [value, count] : facet.counts) out << "  " << value << ' ' << count;

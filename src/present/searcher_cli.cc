@@ -148,7 +148,13 @@ void SearcherCli::add_result_options() {
       ->check(CLI::IsMember({"full", "plain"}));
   app_.add_option("--tag", command_.tag, "Run tag in --format trec")->capture_default_str();
   app_.add_flag("--facets", o.facets,
-                "Count all matching passages by speaker, country, source and year");
+                "Count matching passages by speaker, country, source and year (the first "
+                "--facet-sample matches in result order; the output says how many)");
+  app_.add_flag("--exact-facets", o.exact_facets,
+                "With --facets: count every matching passage (slower: the whole match set)");
+  app_.add_option("--facet-sample", o.facet_sample,
+                  "With --facets: count this many matches (0 = every match, as --exact-facets)")
+      ->capture_default_str();
   app_.add_option("--facet-values", o.facet_values, "Values listed per facet")
       ->capture_default_str();
   app_.add_flag(

@@ -9,16 +9,35 @@ FacetCollector::FacetCollector(const Schema& schema, size_t max_values) : max_va
     if (f.role == FieldRole::Id || f.role == FieldRole::Body) continue;
     if (f.role == FieldRole::Date) {
       if (f.year_slot >= 0)
-        spies_.push_back({"year", std::make_unique<Xapian::ValueCountMatchSpy>(f.year_slot)});
+        spies_.push_back({"year", Xapian::valueno(f.year_slot),
+                          std::make_unique<Xapian::ValueCountMatchSpy>(f.year_slot)});
       continue;
     }
     if (f.value_slot >= 0 && f.role != FieldRole::Language)
-      spies_.push_back({f.name, std::make_unique<Xapian::ValueCountMatchSpy>(f.value_slot)});
+      spies_.push_back({f.name, Xapian::valueno(f.value_slot),
+                        std::make_unique<Xapian::ValueCountMatchSpy>(f.value_slot)});
   }
 }
 
 void FacetCollector::attach(Xapian::Enquire& enquire) {
   for (auto& s : spies_) enquire.add_matchspy(s.spy.get());
+}
+
+void FacetCollector::count(const Xapian::Database& db, const Xapian::MSet& mset) {
+  std::vector<Xapian::docid> docids(mset.begin(), mset.end());
+  std::sort(docids.begin(), docids.end());
+  // The spy sees a document with only the counted slot set: a value stream read in
+  // docid order is far cheaper than fetching each document of the sample.
+  for (auto& s : spies_) {
+    Xapian::ValueIterator value = db.valuestream_begin(s.slot);
+    const Xapian::ValueIterator end = db.valuestream_end(s.slot);
+    for (Xapian::docid id : docids) {
+      Xapian::Document doc;
+      if (value != end) value.skip_to(id);
+      if (value != end && value.get_docid() == id) doc.add_value(s.slot, *value);
+      (*s.spy)(doc, 0);
+    }
+  }
 }
 
 std::vector<Facet> FacetCollector::collect() const {
@@ -53,6 +72,10 @@ nlohmann::json facets_to_json(const std::vector<Facet>& facets) {
     j[f.field] = {{"total", f.total}, {"counts", counts}};
   }
   return j;
+}
+
+nlohmann::json facet_sample_to_json(const FacetSample& sample) {
+  return {{"passages", sample.passages}, {"exact", sample.exact}};
 }
 
 }  // namespace polsearch

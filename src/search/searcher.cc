@@ -477,7 +477,7 @@ void Searcher::configure_enquire(Run& run, Xapian::Enquire& enquire) {
   enquire.set_weighting_scheme(*run.scheme);
   // MaxP: a statement ranks by its best passage, which collapsing to one passage
   // per statement gives directly.
-  unsigned per_doc = run.statements ? 1 : run.options.per_doc.value_or(run.ranking.per_doc);
+  unsigned per_doc = collapse_per_doc(run);
   if (per_doc > 0) enquire.set_collapse_key(schema_.role(FieldRole::Id).value_slot, per_doc);
   if (run.options.time_limit_seconds > 0) {
     // Xapian's remote backend has no time limit: the shard timeout bounds a search there.
@@ -538,7 +538,12 @@ void Searcher::set_sort(Run& run, Xapian::Enquire& enquire) {
     if (!newest_first) run.undated_last_slot = slot;
     return;
   }
-  enquire.set_sort_by_key_then_relevance(run.date_key.get(), newest_first);
+  // Newest first the date value orders by itself ("" sorts lowest: undated last), and a
+  // value sort reads the value stream without a KeyMaker call and string per match.
+  if (newest_first)
+    enquire.set_sort_by_value_then_relevance(slot, true);
+  else
+    enquire.set_sort_by_key_then_relevance(run.date_key.get(), newest_first);
 }
 
 Xapian::MSet Searcher::match_undated_last(Run& run, Xapian::Enquire& enquire) {
@@ -674,19 +679,45 @@ void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
   }
 }
 
+unsigned Searcher::collapse_per_doc(const Run& run) const {
+  return run.statements ? 1 : run.options.per_doc.value_or(run.ranking.per_doc);
+}
+
+void Searcher::count_facet_sample(Run& run, Xapian::Enquire& enquire, FacetCollector& facets) {
+  // The first facet_sample matches in result order, every passage (none collapsed):
+  // with pruning this costs about what the page does, where every match costs ~20x.
+  const SearchOptions& options = run.options;
+  enquire.set_collapse_key(Xapian::BAD_VALUENO);
+  Xapian::MSet sample = enquire.get_mset(0, options.facet_sample);
+  facets.count(db_, sample);
+  run.result.facet_sample = {sample.size(), sample.size() < options.facet_sample};
+  // Facets without --per-doc show every passage; with it the page is collapsed again.
+  unsigned per_doc = collapse_per_doc(run);
+  if (options.per_doc && per_doc > 0)
+    enquire.set_collapse_key(schema_.role(FieldRole::Id).value_slot, per_doc);
+}
+
 void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   const SearchOptions& options = run.options;
   std::optional<FacetCollector> facets;
   Xapian::doccount check_at_least = options.check_at_least;
+  // Remote shards sorted oldest first match in two parts (match_undated_last): there the
+  // facets count every match.
+  const bool exact_facets =
+      options.exact_facets || options.facet_sample == 0 || run.undated_last_slot.has_value();
   if (options.facets) {
-    // Facets count every matching passage, so they need the whole match set, and
-    // hits are not collapsed unless --per-doc asks for it.
     facets.emplace(schema_, options.facet_values);
-    facets->attach(enquire);
-    check_at_least = db_.get_doccount();
-    if (!options.per_doc) enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    if (exact_facets) {
+      // Exact facets count every matching passage, so they need the whole match set,
+      // and hits are not collapsed unless --per-doc asks for it.
+      facets->attach(enquire);
+      check_at_least = db_.get_doccount();
+      if (!options.per_doc) enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    } else {
+      count_facet_sample(run, enquire, *facets);
+    }
   }
-  if (facets && run.remote_date_sort) {
+  if (facets && exact_facets && run.remote_date_sort) {
     // The spies see the whole query once, in relevance order: sorted by value, Xapian
     // 1.4's remote backend counts the returned items twice (measured), and with the
     // undated matched apart a spy would see two passes.
@@ -713,6 +744,8 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   run.result.estimated_matches = mset.get_matches_estimated();
   set_tier_offset(run, mset.get_max_possible());
   if (facets) run.result.facets = facets->collect();
+  if (facets && exact_facets)
+    run.result.facet_sample = {run.result.facets.empty() ? 0 : run.result.facets[0].total, true};
   unsigned rank = options.offset;
   for (const Xapian::MSet* part : {&mset, &run.undated}) {
     auto first = part == &mset ? std::min(skip, part->size()) : 0;

@@ -44,6 +44,10 @@ enum class SortOrder {
 std::string_view sort_order_name(SortOrder order);  // "relevance", "date", "-date"
 std::optional<SortOrder> sort_order_named(std::string_view name);
 
+// Facets by default count this many of the best matches: about the cost of a plain
+// query, where counting every match costs ~20x (docs/PERFORMANCE.md).
+inline constexpr unsigned kDefaultFacetSample = 1000;
+
 struct SearchOptions {
   QuerySyntax syntax = QuerySyntax::Full;
   RankUnit unit = RankUnit::Passage;
@@ -57,9 +61,13 @@ struct SearchOptions {
   double time_limit_seconds = 0;         // 0 = none; stops matching early on huge queries
   bool highlight = true;                 // find highlight spans (and fetch metadata) for each hit
   bool facets = false;                   // count matches by speaker, country, source, year
-  unsigned facet_values = 10;            // values listed per facet (the rest as "(other)")
-  bool expand = false;                   // expand every word that names a concept (as ~word)
-  bool suggest = true;                   // "did you mean" for words the index does not have
+  // Facets count the first facet_sample matches in result order (relevance, or the date
+  // order asked for); exact_facets counts every match (it needs the whole match set).
+  bool exact_facets = false;
+  unsigned facet_sample = kDefaultFacetSample;
+  unsigned facet_values = 10;  // values listed per facet (the rest as "(other)")
+  bool expand = false;         // expand every word that names a concept (as ~word)
+  bool suggest = true;         // "did you mean" for words the index does not have
   SortOrder sort = SortOrder::Relevance;
   // Passages like this one (--like): its best feedback terms, OR-ed and weighted. The
   // query, if any, then only selects (it is a filter); the seed passage is left out and
@@ -108,7 +116,10 @@ struct SearchResult {
   std::vector<ShownField> fields;  // the schema's stored fields: each hit's metadata to show
   std::vector<std::string> notes;
   std::vector<Facet> facets;  // with SearchOptions::facets
-  std::string suggestion;     // the query with unknown words replaced, or ""
+  // The passages the facets counted (their Facet::total), and whether that is every
+  // match (exact counts) or the first facet_sample matches in result order.
+  FacetSample facet_sample;
+  std::string suggestion;  // the query with unknown words replaced, or ""
   // When nothing matched the query as typed but its suggestion did, these are the
   // suggestion's results and this is the query as typed; otherwise "".
   std::string corrected_from;
@@ -171,6 +182,8 @@ class Searcher {
   void set_tier_offset(Run& run, double max_possible);
   void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
   void collect_passages(Run& run, Xapian::Enquire& enquire);
+  unsigned collapse_per_doc(const Run& run) const;  // passages kept per statement; 0 = all
+  void count_facet_sample(Run& run, Xapian::Enquire& enquire, FacetCollector& facets);
   Xapian::MSet match_undated_last(Run& run, Xapian::Enquire& enquire);
   Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
   void add_context(Hit& hit, unsigned n);

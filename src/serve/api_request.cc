@@ -208,6 +208,7 @@ SearchRequest parse_search_request(const Params& params, const Limits& limits, R
   o.expand = flag_param(params, "expand");
   r.facets = facet_list(params);
   o.facets = !r.facets.empty();
+  o.exact_facets = flag_param(params, "exact_facets");
   o.facet_values =
       unsigned_param(params, "facet_values", o.facet_values, 1, limits.max_facet_values);
   std::string filters = filter_clauses(params);

@@ -61,6 +61,8 @@ nlohmann::json search_json(const SearchResult& result, const SearchRequest& requ
   for (const std::string& name : request.facets)
     if (all_facets.contains(name)) facets[name] = all_facets[name]["counts"];
   j["facets"] = std::move(facets);
+  j["facet_sample"] =
+      request.facets.empty() ? nlohmann::json() : facet_sample_to_json(result.facet_sample);
   // Both as the client's q: `suggestion` the corrected q (also when its results are
   // shown), `corrected_from` the q typed.
   const std::string& suggestion = corrected ? result.query : result.suggestion;

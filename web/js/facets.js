@@ -46,11 +46,15 @@ function inOrder(name, values) {
   return [...values].sort((a, b) => key(b) - key(a));
 }
 
-export function renderFacets(state, facets, go) {
+// sample: the response's facet_sample; counts from a sample say how many they cover.
+export function renderFacets(state, facets, go, sample) {
   const box = clear(byId('facets'));
   for (const name of Object.keys(FACET_TITLES)) {
     const values = inOrder(name, facetValues(facets, name));
     if (values.length) box.append(facetGroup(state, name, values, go));
+  }
+  if (sample && sample.exact === false && box.childNodes.length) {
+    box.append(el('p', { class: 'facet-sample' }, `Counted over the first ${sample.passages} matching passages.`));
   }
   renderChips(state, go);
 }

@@ -60,7 +60,7 @@ async function renderSearch(state, isCurrent) {
   renderMessage((body.hits || []).length ? '' : 'No passages match.');
   renderSuggestion(state, body);
   renderHits(state, body);
-  renderFacets(state, body.facets, go);
+  renderFacets(state, body.facets, go, body.facet_sample);
   renderCharts(state, body.facets, go);
   announce(totalsText(body.total));
 }
