@@ -26,6 +26,7 @@ struct SearcherCommand {
   std::string tag = "polsearch";
   std::string query;                   // the query words, joined by spaces
   std::optional<std::string> show_id;  // `searcher show DOC_ID`
+  std::string related;                 // --related WORD: its learned wordings
   SearchOptions options;               // ranking overrides: see SearcherCli::ranking
   ShardOptions shards;                 // a sharded database or stub: timeouts, --partial
 };

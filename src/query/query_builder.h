@@ -54,6 +54,13 @@ struct QueryBuilderOptions {
   const ConceptTable* concepts = nullptr;
   bool expand_all = false;
   double expansion_weight = 0.5;  // other wordings count this much: the typed wording ranks first
+  // Wordings learned from the corpus (QueryLookups::learned_neighbours) join a concept's
+  // for ~word and --expand: at most learned_max of them (0 = none), each at least this
+  // similar and held by at least learned_min_passages passages, counting learned_weight.
+  unsigned learned_max = 3;
+  double learned_min_similarity = 0.7;
+  uint64_t learned_min_passages = 5;
+  double learned_weight = 0.3;
   // RankingParams::coverage_weight and coverage_min_words.
   double coverage_weight = 0;
   unsigned coverage_min_words = 3;
@@ -124,6 +131,12 @@ class QueryBuilder {
   QueryPlan combine_filters(std::vector<Part>& filters);
   QueryPlan expand_concepts(QueryPlan base, const std::vector<Token>& tokens,
                             const std::string& label, BuiltQuery& out);
+  std::vector<QueryPlan> concept_wordings(const std::vector<const Concept*>& concepts,
+                                          const std::string& own, const std::string& label,
+                                          std::vector<std::string>& keys, BuiltQuery& out);
+  std::vector<QueryPlan> learned_wordings(const std::string& own, const std::string& label,
+                                          std::vector<std::string>& keys, BuiltQuery& out);
+  QueryPlan wording_query(const std::string& wording, const std::string& label, BuiltQuery& out);
   Xapian::Query statements_matching(const Xapian::Query& on_records, const QueryNode& node);
 
   const QueryLookups& lookups_;
