@@ -146,8 +146,9 @@ TEST(QueryBuilder, TildeWordAddsLearnedWordingsAboveTheThresholds) {
                                    {"parties", 0.7, 9}};
   QueryBuilderOptions options;
   options.all_terms_first = false;
-  options.learned_max = 2;
-  options.learned_weight = 0.25;
+  options.learned.max = 2;
+  options.learned.min_similarity = 0.7;
+  options.learned.weight = 0.25;
   BuiltQuery q = build("~standstill", lookups, options);
   std::vector<std::string> parts;
   for (const PlanPart& part : q.plan.parts())

@@ -159,6 +159,9 @@ void SearcherCli::add_result_options() {
                 "learned wordings, as ~word");
   app_.add_flag("!--no-learned", o.learned,
                 "~word and --expand leave out the wordings learned from the corpus");
+  app_.add_option("--learned-use", learned_use_,
+                  "SIM:MAX[:WEIGHT]: ~word and --expand add at most MAX learned wordings at least "
+                  "SIM similar, counting WEIGHT (default 0.8:2:0.15)");
   app_.add_option("--related", command_.related,
                   "List the wordings learned near WORD (indexer --learn-wordings) with their "
                   "similarity and passage counts, and exit");
@@ -283,6 +286,12 @@ void SearcherCli::check_combinations() {
 
 void SearcherCli::fill_options() {
   SearchOptions& o = command_.options;
+  if (!learned_use_.empty()) {
+    auto p = parse_numbers("--learned-use", learned_use_, 2, 3);
+    o.learned_use.min_similarity = p[0];
+    o.learned_use.max = static_cast<unsigned>(std::min(100.0, p[1]));
+    if (p.size() > 2) o.learned_use.weight = p[2];
+  }
   if (per_doc_option_->count()) o.per_doc = per_doc_;
   o.sort = sort_order_named(sort_).value_or(SortOrder::Relevance);
   o.context = static_cast<unsigned>(context_);

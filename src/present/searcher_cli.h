@@ -65,7 +65,7 @@ class SearcherCli {
   CLI::Option* per_doc_option_ = nullptr;
   std::map<std::string, double, std::less<>> knob_numbers_;     // by knob name
   std::map<std::string, std::string, std::less<>> knob_texts_;  // by knob name; "" = not given
-  std::string proximity_, prf_;
+  std::string proximity_, prf_, learned_use_;
 };
 
 }  // namespace polsearch

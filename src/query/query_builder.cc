@@ -316,12 +316,12 @@ std::vector<QueryPlan> QueryBuilder::learned_wordings(const std::string& own,
                                                       std::vector<std::string>& keys,
                                                       BuiltQuery& out) {
   std::vector<P> wordings;
-  if (options_.learned_max == 0) return wordings;
+  if (options_.learned.max == 0) return wordings;
   std::string listed;
   for (const LearnedNeighbour& n : lookups_.learned_neighbours(own)) {
-    if (wordings.size() >= options_.learned_max) break;
-    if (n.similarity < options_.learned_min_similarity ||
-        n.passages < options_.learned_min_passages || n.wording == own ||
+    if (wordings.size() >= options_.learned.max) break;
+    if (n.similarity < options_.learned.min_similarity ||
+        n.passages < options_.learned.min_passages || n.wording == own ||
         std::find(keys.begin(), keys.end(), n.wording) != keys.end())
       continue;
     char similarity[16];
@@ -357,7 +357,7 @@ QueryPlan QueryBuilder::expand_concepts(QueryPlan base, const std::vector<Token>
         P::scaled(or_of(wordings).with_kind(PartKind::Expansion), options_.expansion_weight));
   if (!learned.empty())
     parts.push_back(
-        P::scaled(or_of(learned).with_kind(PartKind::Expansion), options_.learned_weight));
+        P::scaled(or_of(learned).with_kind(PartKind::Expansion), options_.learned.weight));
   return parts.size() == 1 ? base : P::combine(Q::OP_OR, parts);
 }
 

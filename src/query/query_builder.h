@@ -33,6 +33,18 @@ struct BuiltQuery {
 enum class StopList { None, Lucene, Common };
 StopList stop_list_named(std::string_view name);  // "none", "lucene", "common"
 
+// How ~word and --expand use wordings learned from the corpus
+// (QueryLookups::learned_neighbours): at most `max` of them (0 = none), each at least
+// `min_similarity` similar and held by at least `min_passages` passages, counting
+// `weight` (a concept's wordings count QueryBuilderOptions::expansion_weight).
+// The defaults are the judged set's choice (docs/EVALUATION.md): looser ones lose.
+struct LearnedUse {
+  double min_similarity = 0.8;
+  unsigned max = 2;
+  double weight = 0.15;
+  uint64_t min_passages = 5;
+};
+
 struct QueryBuilderOptions {
   double exact_boost = 0.25;
   bool all_terms_first = true;
@@ -54,13 +66,7 @@ struct QueryBuilderOptions {
   const ConceptTable* concepts = nullptr;
   bool expand_all = false;
   double expansion_weight = 0.5;  // other wordings count this much: the typed wording ranks first
-  // Wordings learned from the corpus (QueryLookups::learned_neighbours) join a concept's
-  // for ~word and --expand: at most learned_max of them (0 = none), each at least this
-  // similar and held by at least learned_min_passages passages, counting learned_weight.
-  unsigned learned_max = 3;
-  double learned_min_similarity = 0.7;
-  uint64_t learned_min_passages = 5;
-  double learned_weight = 0.3;
+  LearnedUse learned;             // learned wordings join a concept's for ~word and --expand
   // RankingParams::coverage_weight and coverage_min_words.
   double coverage_weight = 0;
   unsigned coverage_min_words = 3;

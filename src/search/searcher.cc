@@ -491,6 +491,7 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   builder_options.coverage_min_words = run.ranking.coverage_min_words;
   builder_options.concepts = &concepts_;
   builder_options.expand_all = options.expand;
+  builder_options.learned = options.learned_use;
   DatabaseLookups lookups(db_, tables_db(), schema_);
   if (options.learned && learned_) lookups.set_learned(&*learned_);
   if (!learned_problem_.empty()) run.result.warnings.push_back(learned_problem_);

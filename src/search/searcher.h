@@ -60,6 +60,7 @@ struct SearchOptions {
   unsigned facet_values = 10;            // values listed per facet (the rest as "(other)")
   bool expand = false;                   // expand every word that names a concept (as ~word)
   bool learned = true;                   // ~word and --expand add learned wordings too
+  LearnedUse learned_use;                // which of them, and their weight
   bool suggest = true;                   // "did you mean" for words the index does not have
   SortOrder sort = SortOrder::Relevance;
   // Passages like this one (--like): its best feedback terms, OR-ed and weighted. The
