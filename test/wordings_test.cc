@@ -192,6 +192,15 @@ TEST_F(Wordings, RelatedListsTheNeighboursThroughTheSearcher) {
       << r.out;
   EXPECT_NE(r.out.find("  similarity  passages  wording\n"), std::string::npos);
   EXPECT_NE(r.out.find("        30  blue helmets\n"), std::string::npos) << r.out;
+  auto as_json = run_command(
+      {testing::searcher_path(), "--db", db(), "--related", "peacekeepers", "--format", "json"});
+  ASSERT_EQ(as_json.exit_status, 0) << as_json.err;
+  json j = json::parse(as_json.out);
+  EXPECT_EQ(j["key"], "peacekeepers");
+  EXPECT_EQ(j["passages"], 30);
+  ASSERT_FALSE(j["neighbours"].empty());
+  EXPECT_TRUE(j["neighbours"][0].contains("similarity"));
+  EXPECT_EQ(j["training"]["parameters"]["dim"], 20);
   auto unknown = run_command({testing::searcher_path(), "--db", db(), "--related", "zebra"});
   EXPECT_EQ(unknown.exit_status, 1);
   EXPECT_EQ(unknown.err,
