@@ -3,6 +3,7 @@
 // (--related, ~word, a missing or damaged table). fastText runs with one thread and a
 // fixed seed, and the tests assert on structure (a known pair among the neighbours),
 // never on exact similarities.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -259,6 +260,20 @@ TEST(WordingsErrors, NoModelTooSmallEmptyAndDamaged) {
   related = run_command({testing::searcher_path(), "--db", db, "--related", "statement"});
   EXPECT_EQ(related.exit_status, 3);
   EXPECT_NE(related.err.find("neighbours.tsv:2: expected"), std::string::npos) << related.err;
+  // A table the metadata records but that is gone: the same, naming the file.
+  {
+    Xapian::WritableDatabase w(db, Xapian::DB_OPEN);
+    w.set_metadata(std::string(kMetaWordings), "{}");
+    w.commit();
+  }
+  std::filesystem::remove(dir.path() / "small/wordings/neighbours.tsv");
+  search = testing::search(db, "statement");
+  EXPECT_EQ(search.hits.size(), 1u);
+  EXPECT_EQ(search.summary["warnings"],
+            json::array({db +
+                         "/wordings/neighbours.tsv: No such file or directory; searching "
+                         "without learned wordings (run indexer --db " +
+                         db + " --learn-wordings)"}));
 }
 
 TEST(WordingsErrors, AnEmptyDatabaseSaysSo) {
