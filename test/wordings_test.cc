@@ -267,7 +267,7 @@ TEST(WordingsErrors, NoModelTooSmallEmptyAndDamaged) {
     w.commit();
   }
   std::filesystem::remove(dir.path() / "small/wordings/neighbours.tsv");
-  search = testing::search(db, "statement");
+  search = testing::search(db, "statement", {"--expand"});
   EXPECT_EQ(search.hits.size(), 1u);
   EXPECT_EQ(search.summary["warnings"],
             json::array({db +

@@ -32,11 +32,12 @@ namespace fs = std::filesystem;
 
 // Training's temporary files, removed however training ends.
 struct TempFiles {
-  std::string forms, corpus, table;
+  std::string folder, forms, corpus, table;
   ~TempFiles() {
     std::error_code ignored;
     for (auto* f : {&forms, &corpus, &table})
       if (!f->empty()) fs::remove(*f, ignored);
+    fs::remove(folder, ignored);  // only if empty: training failed before its first table
   }
 };
 
@@ -278,7 +279,7 @@ LearnSummary learn_wordings(const std::string& db_path, const LearnOptions& opti
   fs::create_directories(folder, error);
   if (error) throw LearnError(folder + ": cannot create: " + error.message());
   std::string pid = std::to_string(getpid());
-  TempFiles temp{folder + "/.forms." + pid, folder + "/.corpus." + pid,
+  TempFiles temp{folder, folder + "/.forms." + pid, folder + "/.corpus." + pid,
                  folder + "/.neighbours.tsv." + pid};
   std::unordered_map<std::string, uint64_t> passages;
   prepare_corpus(db_path, options, temp, summary, passages);

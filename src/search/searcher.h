@@ -205,9 +205,11 @@ class Searcher {
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();
-  // Reads DIR/wordings/neighbours.tsv if there is one; a table the metadata records
-  // but that is missing or damaged becomes a warning on every search.
-  void load_learned_wordings();
+  // DIR/wordings/neighbours.tsv, read when first needed (~word, --expand, --related:
+  // parsing it takes a tenth of a second that other searches should not pay); null if
+  // there is none. A table the metadata records but that is missing or damaged leaves
+  // learned_problem_ set, which such searches carry as a warning.
+  const LearnedWordings* learned_wordings();
 
   Xapian::Database db_;
   std::shared_ptr<ShardSet> shards_;
@@ -216,6 +218,7 @@ class Searcher {
   Analyzer analyzer_;
   ConceptTable concepts_;
   std::optional<LearnedWordings> learned_;
+  bool learned_read_ = false;
   std::string learned_problem_;  // why learned_ is empty though wordings were learned
   bool stats_valid_ = false;
   Xapian::doccount stats_doccount_ = 0;
