@@ -249,6 +249,7 @@ TEST(WordingsErrors, NoModelTooSmallEmptyAndDamaged) {
       run_command({testing::indexer_path(), "--db", dir.str() + "/none", "--learn-wordings"});
   EXPECT_EQ(missing.exit_status, 3) << missing.err;
   // A damaged table: the search goes on without it, with a warning naming the file.
+  std::filesystem::create_directories(dir.path() / "small/wordings");
   testing::write_file(dir.path() / "small/wordings/neighbours.tsv",
                       "# polsearch learned wordings 1\nbroken line\n");
   auto search = testing::search(db, "~statement");
