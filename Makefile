@@ -14,7 +14,7 @@ PACKAGES := build-essential cmake pkg-config g++ make \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
             libsqlite3-dev sqlite3 xapian-omega clang-format jq python3 \
             libgumbo-dev libpoppler-cpp-dev poppler-utils \
-            libcpp-httplib-dev curl chromium
+            libcpp-httplib-dev curl chromium libfasttext-dev fasttext
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)

@@ -3,6 +3,7 @@
 // exit statuses. Options: src/present/indexer_cli.*; the progress line: progress.*.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -17,6 +18,7 @@
 #include "progress.h"
 #include "sharded_indexing.h"
 #include "shards.h"
+#include "wording_training.h"
 
 namespace {
 
@@ -51,14 +53,39 @@ int index_with(Writer& indexer, const IndexerCommand& cmd,
   return status;
 }
 
+// --learn-wordings: after any indexing, train on the database as it now is.
+int learn(const IndexerCommand& cmd) {
+  polsearch::LearnOptions options;
+  options.threads = static_cast<int>(cmd.options.jobs);
+  try {
+    polsearch::LearnSummary summary = polsearch::learn_wordings(cmd.db_path, options);
+    if (!cmd.quiet) std::cerr << "indexer: " << polsearch::learn_summary(summary);
+    return polsearch::kExitOk;
+  } catch (const polsearch::LearnError& e) {
+    std::cerr << "indexer: --learn-wordings: " << e.what() << '\n';
+    return polsearch::kExitFailed;
+  }
+}
+
 int index(const IndexerCommand& cmd, const polsearch::Schema* schema) {
+  if (cmd.inputs.empty() && cmd.deletes.empty()) return learn(cmd);
   auto started = polsearch::ProgressLine::Clock::now();
   if (cmd.options.shards > 0 || polsearch::is_sharded_folder(cmd.db_path)) {
-    polsearch::ShardedIndexer indexer(cmd.db_path, schema, cmd.options);
-    return index_with(indexer, cmd, started);
+    int status;
+    {
+      polsearch::ShardedIndexer indexer(cmd.db_path, schema, cmd.options);
+      status = index_with(indexer, cmd, started);
+    }
+    // Says that a sharded database cannot learn wordings yet.
+    return cmd.learn_wordings ? std::max(status, learn(cmd)) : status;
   }
-  polsearch::Indexer indexer(cmd.db_path, schema, cmd.options);
-  return index_with(indexer, cmd, started);
+  int status;
+  {
+    polsearch::Indexer indexer(cmd.db_path, schema, cmd.options);
+    status = index_with(indexer, cmd, started);
+  }  // closed: learning opens the database for writing its metadata
+  if (cmd.learn_wordings && status != polsearch::kExitFailed) status = std::max(status, learn(cmd));
+  return status;
 }
 
 }  // namespace

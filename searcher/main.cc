@@ -51,6 +51,28 @@ int show(polsearch::Searcher& searcher, const SearcherCommand& cmd) {
   return polsearch::kExitOk;
 }
 
+// --related WORD: the wordings learned near it; 1 if it was not learned, 3 if none were.
+int related(polsearch::Searcher& searcher, const SearcherCommand& cmd) {
+  polsearch::RelatedWordings found;
+  try {
+    found = searcher.related(cmd.related);
+  } catch (const polsearch::NoLearnedWordings& e) {
+    std::cerr << "searcher: " << e.what() << '\n';
+    return polsearch::kExitDatabase;
+  }
+  if (found.neighbours.empty()) {
+    std::cerr << "searcher: --related: '" << cmd.related
+              << "' has no learned wordings (not in the corpus, too rare, or a common word)\n";
+    return polsearch::kExitPartial;
+  }
+  if (cmd.format == "json")
+    polsearch::print_related_json(std::cout, cmd.related, found);
+  else
+    polsearch::print_related_text(std::cout, cmd.related, found);
+  std::cout.flush();
+  return polsearch::kExitOk;
+}
+
 // --queries FILE: every query in one process; a query that cannot run is reported and
 // the rest go on.
 int run_batch(polsearch::Searcher& searcher, const SearcherCommand& cmd,
@@ -81,6 +103,7 @@ int run(const polsearch::SearcherCli& cli) {
   const SearcherCommand& cmd = cli.command();
   polsearch::Searcher searcher(cmd.db_path, cmd.shards);
   if (cmd.show_id) return show(searcher, cmd);
+  if (!cmd.related.empty()) return related(searcher, cmd);
   polsearch::SearchOptions options = cmd.options;
   options.ranking = cli.ranking(searcher.schema().ranking);
   if (!cmd.queries_path.empty()) return run_batch(searcher, cmd, options);

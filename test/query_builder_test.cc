@@ -30,6 +30,11 @@ class TableLookups : public QueryLookups {
     return statements;
   }
   double idf(const std::string& term) const override { return static_cast<double>(term.size()); }
+  std::map<std::string, std::vector<LearnedNeighbour>> learned;
+  std::vector<LearnedNeighbour> learned_neighbours(const std::string& key) const override {
+    auto it = learned.find(key);
+    return it == learned.end() ? std::vector<LearnedNeighbour>{} : it->second;
+  }
 };
 
 BuiltQuery build(const std::string& query, const TableLookups& lookups,
@@ -129,6 +134,38 @@ TEST(QueryBuilder, EveryWeightedPartOfThePlanSaysWhatItIsAndWhereItCameFrom) {
   ASSERT_GE(backstop.size(), 3u);
   EXPECT_EQ(backstop[0], "stem backstop (backstop)");
   EXPECT_EQ(backstop[2], "expansion security guarantee (\"security guarantee\")");
+}
+
+TEST(QueryBuilder, TildeWordAddsLearnedWordingsAboveTheThresholds) {
+  TableLookups lookups;
+  lookups.learned["standstill"] = {{"truce", 0.74, 10},        // kept
+                                   {"armistice", 0.9, 2},      // too few passages
+                                   {"blue helmets", 0.71, 7},  // kept: a phrase
+                                   {"oslo", 0.5, 20},          // not similar enough
+                                   {"warring", 0.7, 9},        // passes, but only 2 are taken
+                                   {"parties", 0.7, 9}};
+  QueryBuilderOptions options;
+  options.all_terms_first = false;
+  options.learned.max = 2;
+  options.learned.min_similarity = 0.7;
+  options.learned.weight = 0.25;
+  BuiltQuery q = build("~standstill", lookups, options);
+  std::vector<std::string> parts;
+  for (const PlanPart& part : q.plan.parts())
+    parts.push_back(std::string(part_kind_name(part.kind)) + " " + part.term + " (" + part.label +
+                    ")");
+  EXPECT_EQ(parts, (std::vector<std::string>{
+                       "stem standstil (standstill)", "exact standstill (standstill)",
+                       "expansion truce (truce (learned, 0.74))",
+                       "expansion truce (truce (learned, 0.74))",
+                       "expansion blue helmets (\"blue helmets\" (learned, 0.71))"}));
+  EXPECT_EQ(q.notes, (std::vector<std::string>{"~standstill: learned wordings add truce (learned, "
+                                               "0.74), \"blue helmets\" (learned, 0.71)"}));
+  EXPECT_EQ(q.query.get_description(),
+            "Query((((Zstandstil AND_MAYBE 0.25 * standstill) OR 0.25 * ((Ztruce AND_MAYBE 0.25 * "
+            "truce) OR (blue PHRASE 2 helmets))) AND_NOT XTstatement))");
+  // Without ~ the learned wordings are not used.
+  EXPECT_EQ(build("standstill", lookups, options).plan.parts().size(), 2u);
 }
 
 TEST(QueryBuilder, EachPartAloneWeighsWhileTheOthersStillMatch) {

@@ -13,8 +13,8 @@ const char* const kFooter =
     "(each reported as FILE:LINE: reason) or a --delete id was not found; 2 usage or\n"
     "schema error, or an input file of an unsupported type (.html, .pdf, ...); 3 database\n"
     "error (cannot open or create, locked, other schema, too new); 4 failed during\n"
-    "indexing (the database keeps its last commit) or --backup failed; 5 --check found\n"
-    "problems.";
+    "indexing (the database keeps its last commit), --backup failed, or --learn-wordings\n"
+    "failed (an empty database or one too small to learn from); 5 --check found problems.";
 
 }  // namespace
 
@@ -67,17 +67,25 @@ IndexerCli::IndexerCli()
   app_.add_option("--backup", c.backup,
                   "Copy the database's last commit (compacted and checked) into this new folder "
                   "and exit; safe while searchers read and an indexer writes");
+  // --learn-wordings: fastText neighbours for ~word and --expand; see
+  // src/ingest/wording_training.h.
+  app_.add_flag("--learn-wordings", c.learn_wordings,
+                "After indexing the inputs (if any), learn related wordings from the database's "
+                "passages (fastText; -j N threads, default 1 is reproducible) into "
+                "DIR/wordings/neighbours.tsv, replacing an earlier one");
 }
 
 void IndexerCli::parse(int argc, const char* const* argv) {
   app_.parse(argc, argv);
   IndexerCommand& c = command_;
-  if (c.check && !(c.inputs.empty() && c.deletes.empty()))
-    throw CLI::ValidationError("--check", "takes no inputs and no --delete");
-  if (!c.backup.empty() && !(c.inputs.empty() && c.deletes.empty() && !c.check))
-    throw CLI::ValidationError("--backup", "takes no inputs, no --delete and no --check");
-  if (c.inputs.empty() && c.deletes.empty() && !c.check && c.backup.empty())
-    throw CLI::ValidationError("INPUT", "give at least one input, or --delete ID");
+  if (c.check && !(c.inputs.empty() && c.deletes.empty() && !c.learn_wordings))
+    throw CLI::ValidationError("--check", "takes no inputs, no --delete and no --learn-wordings");
+  if (!c.backup.empty() &&
+      !(c.inputs.empty() && c.deletes.empty() && !c.check && !c.learn_wordings))
+    throw CLI::ValidationError("--backup",
+                               "takes no inputs, no --delete, --check or --learn-wordings");
+  if (c.inputs.empty() && c.deletes.empty() && !c.check && c.backup.empty() && !c.learn_wordings)
+    throw CLI::ValidationError("INPUT", "give at least one input, --delete ID or --learn-wordings");
   for (auto& input : c.inputs)
     if (std::string why = unsupported_input(input); !why.empty())
       throw CLI::ValidationError(input, why);

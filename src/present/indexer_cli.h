@@ -17,8 +17,9 @@ struct IndexerCommand {
   std::string progress = "auto";  // auto, always, never
   std::vector<std::string> inputs, deletes;
   bool quiet = false;
-  bool check = false;  // --check: verify the database and exit
-  std::string backup;  // --backup DEST: copy the last commit there and exit
+  bool check = false;           // --check: verify the database and exit
+  std::string backup;           // --backup DEST: copy the last commit there and exit
+  bool learn_wordings = false;  // --learn-wordings: train after indexing (wording_training.h)
   IndexerOptions options;
 };
 

@@ -105,10 +105,8 @@ nlohmann::json summary_to_json(const SearchResult& result) {
   j["returned"] = result.hits.size();
   j["elapsed_ms"] = std::round(result.elapsed_ms * 1000) / 1000;
   j["notes"] = result.notes;
-  if (!result.missing_shards.empty()) {
-    j["warnings"] = result.warnings;
-    j["missing_shards"] = result.missing_shards;
-  }
+  if (!result.warnings.empty()) j["warnings"] = result.warnings;
+  if (!result.missing_shards.empty()) j["missing_shards"] = result.missing_shards;
   j["sort"] = sort_order_name(result.sort);
   if (result.like) {
     j["like"] = result.like->str();
@@ -310,6 +308,35 @@ void print_statement_text(std::ostream& out, const StatementView& statement) {
     out << mark;
     print_indented(out, p.text, std::string(mark.size(), ' '));
     out << "\n\n";
+  }
+}
+
+void print_related_json(std::ostream& out, const std::string& word,
+                        const RelatedWordings& related) {
+  nlohmann::json j = {{"word", word}, {"key", related.key}, {"passages", related.passages}};
+  nlohmann::json list = nlohmann::json::array();
+  for (auto& n : related.neighbours)
+    list.push_back({{"wording", n.wording},
+                    {"similarity", std::round(n.similarity * 10000) / 10000},
+                    {"passages", n.passages}});
+  j["neighbours"] = list;
+  j["training"] = related.training;
+  out << j.dump() << '\n';
+}
+
+void print_related_text(std::ostream& out, const std::string& word,
+                        const RelatedWordings& related) {
+  out << "wordings learned near '" << word << "' (" << related.passages << " passages";
+  if (related.training.contains("trained") && related.training.contains("passages"))
+    out << "; learned " << related.training["trained"].get<std::string>() << " from "
+        << related.training["passages"].dump() << " passages";
+  out << "):\n";
+  out << "  similarity  passages  wording\n";
+  char line[64];
+  for (auto& n : related.neighbours) {
+    std::snprintf(line, sizeof line, "  %10.2f  %8llu  ", n.similarity,
+                  static_cast<unsigned long long>(n.passages));
+    out << line << n.wording << '\n';
   }
 }
 

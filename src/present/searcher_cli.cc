@@ -26,10 +26,13 @@ const char* const kFooter =
     "Analyst options: --sort date|-date (relevance within dates: add date:A..B to the query),\n"
     "--like DOC_ID#N (passages like that one; a query then only filters), --context N,\n"
     "--explain. `searcher show DOC_ID` prints one statement and all its passages (to search\n"
-    "for the word show, write: searcher -- show).\n"
+    "for the word show, write: searcher -- show). --related WORD lists the wordings learned\n"
+    "near WORD (indexer --db DIR --learn-wordings), which ~word and --expand also search.\n"
     "Exit status: 0 searched (with or without hits); 1 batch mode: some queries could not\n"
-    "be run (each reported); 2 usage or query syntax error, or an id (show, --like) that the\n"
-    "database does not have; 3 database missing, unreadable or too new; 4 unexpected failure.";
+    "be run (each reported), or --related: the word was not learned; 2 usage or query syntax "
+    "error, or an id (show, --like) that the\n"
+    "database does not have; 3 database missing, unreadable or too new, or --related: no\n"
+    "wordings learned (or their table is unreadable); 4 unexpected failure.";
 
 // A ranking switch from the command line: "on"/"off" (or true/false, 1/0).
 bool parse_switch(const std::string& value) {
@@ -157,9 +160,17 @@ void SearcherCli::add_result_options() {
       ->capture_default_str();
   app_.add_option("--facet-values", o.facet_values, "Values listed per facet")
       ->capture_default_str();
-  app_.add_flag(
-      "--expand", o.expand,
-      "Expand every word or phrase that names a concept (schema/concepts.toml), as ~word");
+  app_.add_flag("--expand", o.expand,
+                "Expand every word or phrase that names a concept (schema/concepts.toml) or has "
+                "learned wordings, as ~word");
+  app_.add_flag("!--no-learned", o.learned,
+                "~word and --expand leave out the wordings learned from the corpus");
+  app_.add_option("--learned-use", learned_use_,
+                  "SIM:MAX[:WEIGHT]: ~word and --expand add at most MAX learned wordings at least "
+                  "SIM similar, counting WEIGHT (default 0.8:2:0.15)");
+  app_.add_option("--related", command_.related,
+                  "List the wordings learned near WORD (indexer --learn-wordings) with their "
+                  "similarity and passage counts, and exit");
   app_.add_option("--sort", sort_,
                   "relevance, date (oldest first) or -date (newest first); undated passages last")
       ->capture_default_str()
@@ -259,7 +270,10 @@ void SearcherCli::parse(std::vector<std::string> args) {
 }
 
 void SearcherCli::check_combinations() {
-  if (command_.show_id) {
+  if (!command_.related.empty()) {
+    if (command_.show_id || !command_.queries_path.empty() || !like_.empty() || !words_.empty())
+      throw CLI::ValidationError("--related", "takes no query, show, --queries or --like");
+  } else if (command_.show_id) {
     if (!command_.queries_path.empty() || !like_.empty())
       throw CLI::ValidationError("show", "show takes no --queries or --like");
   } else if (!like_.empty()) {
@@ -278,6 +292,12 @@ void SearcherCli::check_combinations() {
 
 void SearcherCli::fill_options() {
   SearchOptions& o = command_.options;
+  if (!learned_use_.empty()) {
+    auto p = parse_numbers("--learned-use", learned_use_, 2, 3);
+    o.learned_use.min_similarity = p[0];
+    o.learned_use.max = static_cast<unsigned>(std::min(100.0, p[1]));
+    if (p.size() > 2) o.learned_use.weight = p[2];
+  }
   if (per_doc_option_->count()) o.per_doc = per_doc_;
   o.sort = sort_order_named(sort_).value_or(SortOrder::Relevance);
   o.context = static_cast<unsigned>(context_);

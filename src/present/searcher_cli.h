@@ -26,6 +26,7 @@ struct SearcherCommand {
   std::string tag = "polsearch";
   std::string query;                   // the query words, joined by spaces
   std::optional<std::string> show_id;  // `searcher show DOC_ID`
+  std::string related;                 // --related WORD: its learned wordings
   SearchOptions options;               // ranking overrides: see SearcherCli::ranking
   ShardOptions shards;                 // a sharded database or stub: timeouts, --partial
 };
@@ -64,7 +65,7 @@ class SearcherCli {
   CLI::Option* per_doc_option_ = nullptr;
   std::map<std::string, double, std::less<>> knob_numbers_;     // by knob name
   std::map<std::string, std::string, std::less<>> knob_texts_;  // by knob name; "" = not given
-  std::string proximity_, prf_;
+  std::string proximity_, prf_, learned_use_;
 };
 
 }  // namespace polsearch

@@ -1,6 +1,7 @@
 #include "query_builder.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -274,38 +275,90 @@ QueryPlan QueryBuilder::sequence_query(const std::vector<Token>& tokens,
   return q;
 }
 
-QueryPlan QueryBuilder::expand_concepts(QueryPlan base, const std::vector<Token>& tokens,
-                                        const std::string& label, BuiltQuery& out) {
-  if (!options_.concepts) return base;
-  std::vector<std::string> forms;
-  for (auto& t : tokens) forms.push_back(t.form);
-  auto concepts = options_.concepts->find(forms);
-  if (concepts.empty()) {
-    if (!options_.expand_all)
-      out.notes.push_back("'" + label + "' names no concept; searched as written");
-    return base;
-  }
-  std::string own = wording_key(label, analyzer_);
+QueryPlan QueryBuilder::wording_query(const std::string& wording, const std::string& label,
+                                      BuiltQuery& out) {
+  std::vector<Token> w;
+  std::vector<Compound> compounds;
+  analyzer_.analyze(wording, w, &compounds);
+  if (w.empty()) return {};
+  return w.size() == 1 ? word_query(w[0], "", false, label, out, true)
+                       : sequence_query(w, compounds, "", label, out, true);
+}
+
+// A concept's wordings other than the typed one; their keys go into `keys`.
+std::vector<QueryPlan> QueryBuilder::concept_wordings(const std::vector<const Concept*>& concepts,
+                                                      const std::string& own,
+                                                      const std::string& label,
+                                                      std::vector<std::string>& keys,
+                                                      BuiltQuery& out) {
   std::vector<P> wordings;
   std::string listed;
   for (const Concept* c : concepts) {
     for (const std::string& wording : c->wordings) {
-      if (wording_key(wording, analyzer_) == own) continue;
-      std::vector<Token> w;
-      std::vector<Compound> compounds;
-      analyzer_.analyze(wording, w, &compounds);
+      std::string key = wording_key(wording, analyzer_);
+      if (key == own) continue;
       // Each wording is its own highlight label, so the output names the one that matched.
-      std::string wording_label = w.size() == 1 ? wording : "\"" + wording + "\"";
-      wordings.push_back(w.size() == 1
-                             ? word_query(w[0], "", false, wording_label, out, true)
-                             : sequence_query(w, compounds, "", wording_label, out, true));
+      std::string wording_label =
+          key.find(' ') == std::string::npos ? wording : "\"" + wording + "\"";
+      wordings.push_back(wording_query(wording, wording_label, out));
+      keys.push_back(key);
       listed += (listed.empty() ? "" : ", ") + wording_label;
     }
     out.notes.push_back("~" + label + ": concept '" + c->name + "' adds " + listed);
   }
-  if (wordings.empty()) return base;
-  P others = P::scaled(or_of(wordings).with_kind(PartKind::Expansion), options_.expansion_weight);
-  return P::combine(Q::OP_OR, {base, others});
+  return wordings;
+}
+
+// The learned neighbours that pass the similarity and passage thresholds and are not
+// already among `keys`, labelled with their similarity: "peacekeepers (learned, 0.71)".
+std::vector<QueryPlan> QueryBuilder::learned_wordings(const std::string& own,
+                                                      const std::string& label,
+                                                      std::vector<std::string>& keys,
+                                                      BuiltQuery& out) {
+  std::vector<P> wordings;
+  if (options_.learned.max == 0) return wordings;
+  std::string listed;
+  for (const LearnedNeighbour& n : lookups_.learned_neighbours(own)) {
+    if (wordings.size() >= options_.learned.max) break;
+    if (n.similarity < options_.learned.min_similarity ||
+        n.passages < options_.learned.min_passages || n.wording == own ||
+        std::find(keys.begin(), keys.end(), n.wording) != keys.end())
+      continue;
+    char similarity[16];
+    std::snprintf(similarity, sizeof similarity, "%.2f", n.similarity);
+    std::string shown =
+        n.wording.find(' ') == std::string::npos ? n.wording : "\"" + n.wording + "\"";
+    std::string wording_label = shown + " (learned, " + similarity + ")";
+    P q = wording_query(n.wording, wording_label, out);
+    if (q.empty()) continue;
+    wordings.push_back(q);
+    keys.push_back(n.wording);
+    listed += (listed.empty() ? "" : ", ") + wording_label;
+  }
+  if (!wordings.empty()) out.notes.push_back("~" + label + ": learned wordings add " + listed);
+  return wordings;
+}
+
+QueryPlan QueryBuilder::expand_concepts(QueryPlan base, const std::vector<Token>& tokens,
+                                        const std::string& label, BuiltQuery& out) {
+  std::vector<std::string> forms;
+  for (auto& t : tokens) forms.push_back(t.form);
+  std::vector<const Concept*> concepts;
+  if (options_.concepts) concepts = options_.concepts->find(forms);
+  std::string own = wording_key(label, analyzer_);
+  std::vector<std::string> keys;
+  std::vector<P> wordings = concept_wordings(concepts, own, label, keys, out);
+  std::vector<P> learned = learned_wordings(own, label, keys, out);
+  if (concepts.empty() && learned.empty() && !options_.expand_all)
+    out.notes.push_back("'" + label + "' names no concept; searched as written");
+  std::vector<P> parts = {base};
+  if (!wordings.empty())
+    parts.push_back(
+        P::scaled(or_of(wordings).with_kind(PartKind::Expansion), options_.expansion_weight));
+  if (!learned.empty())
+    parts.push_back(
+        P::scaled(or_of(learned).with_kind(PartKind::Expansion), options_.learned.weight));
+  return parts.size() == 1 ? base : P::combine(Q::OP_OR, parts);
 }
 
 QueryBuilder::Part QueryBuilder::build_word(const QueryNode& node, BuiltQuery& out) {

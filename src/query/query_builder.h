@@ -33,6 +33,18 @@ struct BuiltQuery {
 enum class StopList { None, Lucene, Common };
 StopList stop_list_named(std::string_view name);  // "none", "lucene", "common"
 
+// How ~word and --expand use wordings learned from the corpus
+// (QueryLookups::learned_neighbours): at most `max` of them (0 = none), each at least
+// `min_similarity` similar and held by at least `min_passages` passages, counting
+// `weight` (a concept's wordings count QueryBuilderOptions::expansion_weight).
+// The defaults are the judged set's choice (docs/EVALUATION.md): looser ones lose.
+struct LearnedUse {
+  double min_similarity = 0.8;
+  unsigned max = 2;
+  double weight = 0.15;
+  uint64_t min_passages = 5;
+};
+
 struct QueryBuilderOptions {
   double exact_boost = 0.25;
   bool all_terms_first = true;
@@ -54,6 +66,7 @@ struct QueryBuilderOptions {
   const ConceptTable* concepts = nullptr;
   bool expand_all = false;
   double expansion_weight = 0.5;  // other wordings count this much: the typed wording ranks first
+  LearnedUse learned;             // learned wordings join a concept's for ~word and --expand
   // RankingParams::coverage_weight and coverage_min_words.
   double coverage_weight = 0;
   unsigned coverage_min_words = 3;
@@ -124,6 +137,12 @@ class QueryBuilder {
   QueryPlan combine_filters(std::vector<Part>& filters);
   QueryPlan expand_concepts(QueryPlan base, const std::vector<Token>& tokens,
                             const std::string& label, BuiltQuery& out);
+  std::vector<QueryPlan> concept_wordings(const std::vector<const Concept*>& concepts,
+                                          const std::string& own, const std::string& label,
+                                          std::vector<std::string>& keys, BuiltQuery& out);
+  std::vector<QueryPlan> learned_wordings(const std::string& own, const std::string& label,
+                                          std::vector<std::string>& keys, BuiltQuery& out);
+  QueryPlan wording_query(const std::string& wording, const std::string& label, BuiltQuery& out);
   Xapian::Query statements_matching(const Xapian::Query& on_records, const QueryNode& node);
 
   const QueryLookups& lookups_;

@@ -37,4 +37,10 @@ double DatabaseLookups::idf(const std::string& term) const {
   return std::max(0.0, std::log((documents - n + 0.5) / (n + 0.5)));
 }
 
+std::vector<LearnedNeighbour> DatabaseLookups::learned_neighbours(const std::string& key) const {
+  if (!learned_) return {};
+  const std::vector<LearnedNeighbour>* found = learned_->neighbours(key);
+  return found ? *found : std::vector<LearnedNeighbour>{};
+}
+
 }  // namespace polsearch

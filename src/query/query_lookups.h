@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include "learned_wordings.h"
 #include "schema.h"
 
 namespace polsearch {
@@ -25,6 +26,12 @@ class QueryLookups {
                                                        unsigned limit) const = 0;
   // BM25's idf of a term, log((N - n + 0.5) / (n + 0.5)), at least 0 (0 if absent).
   virtual double idf(const std::string& term) const = 0;
+  // Wordings learned from the corpus near a wording key (analysed forms joined by ' '),
+  // best first (learned_wordings.h); empty if none were learned.
+  virtual std::vector<LearnedNeighbour> learned_neighbours(const std::string& key) const {
+    (void)key;
+    return {};
+  }
 };
 
 class DatabaseLookups final : public QueryLookups {
@@ -40,11 +47,15 @@ class DatabaseLookups final : public QueryLookups {
   std::vector<std::string> statements_matching(const Xapian::Query& on_records,
                                                unsigned limit) const override;
   double idf(const std::string& term) const override;
+  std::vector<LearnedNeighbour> learned_neighbours(const std::string& key) const override;
+  // The table indexer --learn-wordings wrote beside the database; null = none.
+  void set_learned(const LearnedWordings* learned) { learned_ = learned; }
 
  private:
   const Xapian::Database& db_;
   const Xapian::Database& synonyms_;
   const Schema& schema_;
+  const LearnedWordings* learned_ = nullptr;
 };
 
 }  // namespace polsearch

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <optional>
 #include <unordered_map>
 
@@ -209,6 +211,43 @@ Searcher::Searcher(const std::string& path, std::shared_ptr<ShardSet> shards)
     : Searcher(shards ? OpenedDatabase{shards->open(), shards->schema()} : open_for_search(path)) {
   path_ = path;
   shards_ = std::move(shards);
+}
+
+const LearnedWordings* Searcher::learned_wordings() {
+  if (learned_read_) return learned_ ? &*learned_ : nullptr;
+  learned_read_ = true;
+  if (path_.empty() || shards_) return nullptr;  // only a database folder has them
+  std::string file = wordings_file(path_);
+  std::string retrain = " (run indexer --db " + path_ + " --learn-wordings)";
+  std::ifstream in(file);
+  if (!in) {
+    if (!db_.get_metadata(std::string(kMetaWordings)).empty())
+      learned_problem_ =
+          file + ": " + std::strerror(errno) + "; searching without learned wordings" + retrain;
+    return nullptr;
+  }
+  try {
+    learned_ = LearnedWordings::parse(in, file);
+  } catch (const std::runtime_error& e) {
+    learned_problem_ = std::string(e.what()) + "; searching without learned wordings" + retrain;
+  }
+  return learned_ ? &*learned_ : nullptr;
+}
+
+RelatedWordings Searcher::related(const std::string& word) {
+  if (!learned_wordings()) {
+    if (!learned_problem_.empty()) throw NoLearnedWordings(learned_problem_);
+    throw NoLearnedWordings(path_ + ": no learned wordings; run indexer --db " + path_ +
+                            " --learn-wordings");
+  }
+  RelatedWordings out;
+  out.key = wording_key(word, analyzer_);
+  out.passages = learned_->passages(out.key);
+  if (const auto* found = learned_->neighbours(out.key)) out.neighbours = *found;
+  out.training =
+      nlohmann::json::parse(db_.get_metadata(std::string(kMetaWordings)), nullptr, false);
+  if (!out.training.is_object()) out.training = nlohmann::json::object();
+  return out;
 }
 
 const Xapian::Database& Searcher::tables_db() const {
@@ -455,7 +494,13 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   builder_options.coverage_min_words = run.ranking.coverage_min_words;
   builder_options.concepts = &concepts_;
   builder_options.expand_all = options.expand;
+  builder_options.learned = options.learned_use;
   DatabaseLookups lookups(db_, tables_db(), schema_);
+  // Only a query that expands reads the learned wordings (a '~' anywhere may be one).
+  if (options.learned && (options.expand || query.find('~') != std::string::npos)) {
+    lookups.set_learned(learned_wordings());
+    if (!learned_problem_.empty()) run.result.warnings.push_back(learned_problem_);
+  }
   QueryBuilder builder(lookups, schema_, analyzer_, builder_options);
   if (run.tree) run.built = builder.build(*run.tree);
   run.result.notes = run.built.notes;

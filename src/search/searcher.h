@@ -67,6 +67,8 @@ struct SearchOptions {
   unsigned facet_sample = kDefaultFacetSample;
   unsigned facet_values = 10;  // values listed per facet (the rest as "(other)")
   bool expand = false;         // expand every word that names a concept (as ~word)
+  bool learned = true;         // ~word and --expand add learned wordings too
+  LearnedUse learned_use;      // which of them, and their weight
   bool suggest = true;         // "did you mean" for words the index does not have
   SortOrder sort = SortOrder::Relevance;
   // Passages like this one (--like): its best feedback terms, OR-ed and weighted. The
@@ -137,6 +139,21 @@ struct SearchResult {
 // A natural-language query as a bag of ranked words (no operators, no fields).
 std::unique_ptr<QueryNode> plain_query(std::string_view text);
 
+// searcher --related WORD: a word's learned wordings (indexer --learn-wordings).
+struct RelatedWordings {
+  std::string key;                           // the word's analysed forms
+  uint64_t passages = 0;                     // passages holding it
+  std::vector<LearnedNeighbour> neighbours;  // best first; empty: the word was not learned
+  nlohmann::json training;  // the database's kMetaWordings record (when, from what); {} if none
+};
+
+// No wordings were learned for the database, or their table cannot be read: the message
+// names the file and says what to run.
+class NoLearnedWordings : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Searcher {
  public:
   explicit Searcher(const std::string& path);
@@ -158,6 +175,9 @@ class Searcher {
 
   // One statement with all its passages (searcher show); throws NotFoundError.
   StatementView statement(const std::string& id);
+
+  // The learned wordings near `word`; throws NoLearnedWordings.
+  RelatedWordings related(const std::string& word);
 
  private:
   Searcher(const std::string& path, std::shared_ptr<ShardSet> shards);
@@ -199,6 +219,11 @@ class Searcher {
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();
+  // DIR/wordings/neighbours.tsv, read when first needed (~word, --expand, --related:
+  // parsing it takes a tenth of a second that other searches should not pay); null if
+  // there is none. A table the metadata records but that is missing or damaged leaves
+  // learned_problem_ set, which such searches carry as a warning.
+  const LearnedWordings* learned_wordings();
 
   Xapian::Database db_;
   std::shared_ptr<ShardSet> shards_;
@@ -206,6 +231,9 @@ class Searcher {
   std::string path_;
   Analyzer analyzer_;
   ConceptTable concepts_;
+  std::optional<LearnedWordings> learned_;
+  bool learned_read_ = false;
+  std::string learned_problem_;  // why learned_ is empty though wordings were learned
   bool stats_valid_ = false;
   Xapian::doccount stats_doccount_ = 0;
   Xapian::totallength stats_length_ = 0;
