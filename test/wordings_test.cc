@@ -60,6 +60,14 @@ TEST(Phrases, FrequentPairsOfRareWordsJoinCommonWordsNever) {
   for (const Case& c : cases)
     EXPECT_EQ(counter.phrases(c.options), c.expected)
         << c.options.min_count << " " << c.options.threshold;
+  // Bounded memory: with room for 4 pairs the rare ones are dropped as counting goes,
+  // and the frequent pairs (seen 5 and 3 times) are still found.
+  PhraseCounter bounded(4);
+  for (auto& line : text) {
+    bounded.add(words(line));
+    EXPECT_LE(bounded.pairs_held(), 4u) << line;
+  }
+  EXPECT_EQ(bounded.phrases({2, 4}), (std::set<std::string>{"blue_helmets", "united_nations"}));
   EXPECT_EQ(join_phrases(words("the blue helmets of the united nations blue"),
                          {"blue_helmets", "united_nations"}),
             words("the blue_helmets of the united_nations blue"));
