@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "html_text.h"
+#include "input.h"
 #include "pdf_text.h"
 #include "terms.h"
 #include "test_support.h"
@@ -92,6 +93,17 @@ TEST(HtmlText, ElementsAndEntitiesTable) {
       {"<p>e\xCC\x81t\xC3\xA9</p>", "\u00e9t\u00e9"},  // NFC
   };
   for (const auto& [html, text] : cases) EXPECT_EQ(html_to_text(html).text, text) << html;
+}
+
+// Found by fuzz_html: Gumbo 0.10 wrote a numeric character reference whose value wraps
+// past U+10FFFF ("&#85555555555" in a damaged page) as invalid UTF-8.
+TEST(HtmlText, InvalidUtf8FromTheParserIsReplacedWithAWarning) {
+  ExtractedText e = html_to_text(read_file(fixture("wrapped-character-reference.html")));
+  EXPECT_TRUE(is_valid_utf8(e.text)) << e.text;
+  for (const auto& [name, value] : e.fields) EXPECT_TRUE(is_valid_utf8(value)) << name;
+  ASSERT_FALSE(e.warnings.empty());
+  EXPECT_NE(e.warnings.back().find("the HTML parser gave invalid UTF-8"), std::string::npos)
+      << e.warnings.back();
 }
 
 TEST(HtmlText, TitleFallsBackToFirstHeading) {

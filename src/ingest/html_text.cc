@@ -393,6 +393,16 @@ struct GumboOutputDeleter {
   }
 };
 
+void replace_invalid_utf8(std::string& text, std::vector<std::string>& warnings) {
+  size_t bad = 0;
+  if (is_valid_utf8(text, &bad)) return;
+  warnings.push_back(
+      "the HTML parser gave invalid UTF-8 (a character reference out of range?) at "
+      "byte " +
+      std::to_string(bad) + " of its text; replaced by U+FFFD");
+  text = nfc_utf8(text);
+}
+
 }  // namespace
 
 ExtractedText html_to_text(std::string_view bytes) {
@@ -418,6 +428,10 @@ ExtractedText html_to_text(std::string_view bytes) {
   if (!content) content = root;
   out.text = text_of(content, true);
   read_metadata(root, content, out.fields);
+  // Gumbo 0.10 writes a numeric character reference past U+10FFFF whose value wraps
+  // ("&#85555555555") as invalid UTF-8 (fuzz_html); such bytes become U+FFFD.
+  replace_invalid_utf8(out.text, out.warnings);
+  for (auto& [name, value] : out.fields) replace_invalid_utf8(value, out.warnings);
   if (out.text.empty()) out.error = "page has no text in its main content";
   return out;
 }
