@@ -20,7 +20,7 @@ struct LearnOptions {
   int min_count = 5;  // a wording seen fewer times gets no vector
   int threads = 1;    // fastText with one thread and a fixed seed is deterministic
   int seed = 1;
-  double sampling = 1e-4;  // fastText -t: frequent words are skipped this much (1 = never)
+  double sampling = 1e-4;         // fastText -t: frequent words are skipped this much (1 = never)
   unsigned neighbours = 10;       // kept per wording
   unsigned max_wordings = 20000;  // the most frequent wordings get neighbours
   double min_similarity = 0.3;    // weaker neighbours are not stored
