@@ -180,68 +180,81 @@ nlohmann::json counts_to_json(const MatchCounts& counts) {
   return j;
 }
 
-void print_text(std::ostream& out, const SearchResult& result, HighlightStyle style) {
-  for (auto& hit : result.hits) {
-    // A filter-only query ranks nothing: its hits show no score.
-    std::ostringstream score;
-    if (result.ranked)
-      score << std::fixed << std::setprecision(3) << hit.score;
-    else
-      score << "unranked";
-    std::string title = field_or(hit.metadata, kHeadingField, hit.doc_id.c_str());
-    out << hit.rank << ". [" << score.str() << "] " << title << '\n';
-    std::string line = "   ";
-    for (const ShownField& f : result.fields) {
-      if (f.name == kHeadingField || f.role == FieldRole::Language) continue;
-      std::string v = field_or(hit.metadata, f.name.c_str());
-      if (v.empty()) continue;
-      if (line.size() > 3) line += " | ";
-      line += v;
-    }
-    if (line.size() > 3) out << line << '\n';
-    out << "   " << hit.doc_id << " #" << hit.passage;
-    if (hit.page > 0) out << ", page " << hit.page;
-    if (hit.collapsed)
-      out << " (+" << counted(hit.collapsed, "more passage") << " from this statement)";
-    out << '\n';
-    // Context passages sit around the hit, indented further and numbered.
-    auto print_context = [&](const std::vector<ContextPassage>& passages) {
-      for (auto& p : passages) {
-        std::string mark = "     #" + std::to_string(p.passage) + ": ";
-        out << mark;
-        print_indented(out, p.text, std::string(mark.size(), ' '));
-        out << '\n';
-      }
-    };
-    if (hit.context) print_context(hit.context->before);
-    // Indent every line of the passage under its header.
-    out << "   ";
-    print_indented(out, marked_text(hit, style), "   ");
-    out << '\n';
-    if (hit.context) print_context(hit.context->after);
-    if (!hit.matched.empty()) {
-      out << "   matched:";
-      for (auto& m : hit.matched) out << ' ' << m;
-      if (hit.all_terms) out << " (all words)";
-      out << '\n';
-    }
-    if (hit.explain) {
-      std::ostringstream weight;
-      weight << std::fixed << std::setprecision(3) << hit.score;
-      if (hit.explain->empty())
-        out << "   explain: weight " << weight.str() << ", no weighted part (filters only)\n";
-      else
-        out << "   explain (weight " << weight.str() << " = the sum of):\n";
-      for (auto& part : *hit.explain) {
-        char line[64];
-        std::snprintf(line, sizeof line, "   %12.3f  %-14s ", part.weight, part.kind.c_str());
-        out << line << part.term;
-        if (!part.query.empty() && part.query != part.term) out << "  (" << part.query << ')';
-        out << '\n';
-      }
-    }
+namespace {
+
+// The hit's rank, score and title, its shown fields, and where it sits.
+void print_hit_header(std::ostream& out, const SearchResult& result, const Hit& hit) {
+  // A filter-only query ranks nothing: its hits show no score.
+  std::ostringstream score;
+  if (result.ranked)
+    score << std::fixed << std::setprecision(3) << hit.score;
+  else
+    score << "unranked";
+  std::string title = field_or(hit.metadata, kHeadingField, hit.doc_id.c_str());
+  out << hit.rank << ". [" << score.str() << "] " << title << '\n';
+  std::string line = "   ";
+  for (const ShownField& f : result.fields) {
+    if (f.name == kHeadingField || f.role == FieldRole::Language) continue;
+    std::string v = field_or(hit.metadata, f.name.c_str());
+    if (v.empty()) continue;
+    if (line.size() > 3) line += " | ";
+    line += v;
+  }
+  if (line.size() > 3) out << line << '\n';
+  out << "   " << hit.doc_id << " #" << hit.passage;
+  if (hit.page > 0) out << ", page " << hit.page;
+  if (hit.collapsed)
+    out << " (+" << counted(hit.collapsed, "more passage") << " from this statement)";
+  out << '\n';
+}
+
+// Context passages sit around the hit, indented further and numbered.
+void print_context(std::ostream& out, const std::vector<ContextPassage>& passages) {
+  for (auto& p : passages) {
+    std::string mark = "     #" + std::to_string(p.passage) + ": ";
+    out << mark;
+    print_indented(out, p.text, std::string(mark.size(), ' '));
     out << '\n';
   }
+}
+
+void print_explanation(std::ostream& out, const Hit& hit) {
+  std::ostringstream weight;
+  weight << std::fixed << std::setprecision(3) << hit.score;
+  if (hit.explain->empty())
+    out << "   explain: weight " << weight.str() << ", no weighted part (filters only)\n";
+  else
+    out << "   explain (weight " << weight.str() << " = the sum of):\n";
+  for (auto& part : *hit.explain) {
+    char line[64];
+    std::snprintf(line, sizeof line, "   %12.3f  %-14s ", part.weight, part.kind.c_str());
+    out << line << part.term;
+    if (!part.query.empty() && part.query != part.term) out << "  (" << part.query << ')';
+    out << '\n';
+  }
+}
+
+void print_hit(std::ostream& out, const SearchResult& result, const Hit& hit,
+               HighlightStyle style) {
+  print_hit_header(out, result, hit);
+  if (hit.context) print_context(out, hit.context->before);
+  // Indent every line of the passage under its header.
+  out << "   ";
+  print_indented(out, marked_text(hit, style), "   ");
+  out << '\n';
+  if (hit.context) print_context(out, hit.context->after);
+  if (!hit.matched.empty()) {
+    out << "   matched:";
+    for (auto& m : hit.matched) out << ' ' << m;
+    if (hit.all_terms) out << " (all words)";
+    out << '\n';
+  }
+  if (hit.explain) print_explanation(out, hit);
+  out << '\n';
+}
+
+// What the result as a whole says after its hits: like terms, sort, notes, facets, counts.
+void print_summary(std::ostream& out, const SearchResult& result) {
   if (result.like) {
     out << "like " << result.like->str() << ':';
     for (auto& term : result.like_terms) out << ' ' << term;
@@ -268,6 +281,13 @@ void print_text(std::ostream& out, const SearchResult& result, HighlightStyle st
       << " shown; matching: " << describe_count(result.counts.passages, "passage") << " in "
       << describe_count(result.counts.statements, "statement") << " (" << std::fixed
       << std::setprecision(1) << result.elapsed_ms << " ms)\n";
+}
+
+}  // namespace
+
+void print_text(std::ostream& out, const SearchResult& result, HighlightStyle style) {
+  for (auto& hit : result.hits) print_hit(out, result, hit, style);
+  print_summary(out, result);
 }
 
 nlohmann::json statement_to_json(const StatementView& statement) {
