@@ -178,6 +178,87 @@ std::vector<Passage> DocumentBuilder::split_passages(const std::string& text,
   return out;
 }
 
+// Sets the analyser's language and warns (without refusing the statement) about a
+// language with no stemmer or a date in no known form.
+void DocumentBuilder::check_language_and_date(const Statement& statement,
+                                              std::vector<std::string>& warnings) {
+  std::string language = schema_.default_language;
+  if (auto* lang_field = schema_.find_role(FieldRole::Language)) {
+    std::string lang = trim(statement.value(lang_field->name));
+    if (!lang.empty()) language = lang;
+  }
+  if (!analyzer_.set_language(language))
+    warnings.push_back("no stemmer for language '" + language + "'; words are indexed unstemmed");
+  if (auto* date_field = schema_.find_role(FieldRole::Date)) {
+    std::string date = trim(statement.value(date_field->name));
+    if (!date.empty() && !normalise_date(date))
+      warnings.push_back("date '" + date +
+                         "' is not YYYY, YYYY-MM or YYYY-MM-DD; indexed without a date");
+  }
+}
+
+// One Xapian document per passage: its words, the statement's filter terms and values,
+// and the passage's offsets and text as document data.
+void DocumentBuilder::add_passage_documents(const Statement& statement, const std::string& text,
+                                            const std::vector<Passage>& passages,
+                                            StatementDocuments& out) {
+  const FieldSpec& id_field = schema_.role(FieldRole::Id);
+  const FieldSpec& body_field = schema_.role(FieldRole::Body);
+  const std::vector<uint64_t>& pages = statement.page_starts;
+  const std::string membership = terms::membership_term(schema_, out.id);
+  uint64_t chars_before = 0;
+  size_t bytes_counted = 0;
+  for (const Passage& p : passages) {
+    // Statement-level terms and values go on every passage. (Xapian::Document is a
+    // shared handle, so a template copied by assignment would alias one document.)
+    Xapian::Document doc;
+    add_passage_fields(doc, statement);
+    doc.add_boolean_term(membership);
+    doc.add_value(id_field.value_slot, out.id);
+    std::string_view passage_text(text.data() + p.start, p.end - p.start);
+    add_text_terms(doc, passage_text, "", body_field.weight, true, true, 0);
+    for (const Token& t : tokens_)
+      if (worth_spelling(t.form)) ++out.spellings[t.form];
+    for (auto& c : compounds_) out.compounds.push_back(std::move(c));
+    PassageData meta{p.ordinal, p.start, p.end, 0, 0, 0};
+    if (!pages.empty())  // the page where the passage starts
+      meta.page = static_cast<uint32_t>(std::upper_bound(pages.begin(), pages.end(), p.start) -
+                                        pages.begin());
+    // Character (code point) offsets for display; counted incrementally.
+    chars_before +=
+        count_code_points(std::string_view(text).substr(bytes_counted, p.start - bytes_counted));
+    meta.char_start = chars_before;
+    meta.char_end = chars_before + count_code_points(passage_text);
+    chars_before = meta.char_end;
+    bytes_counted = p.end;
+    std::string data = encode_passage_data(meta);
+    data.append(passage_text);
+    doc.set_data(data);
+    out.passages.push_back(std::move(doc));
+  }
+}
+
+// The statement record: metadata for display and checks, no searchable words.
+void DocumentBuilder::build_record(const Statement& statement, const std::string& text,
+                                   size_t passage_count, StatementDocuments& out) {
+  const std::vector<uint64_t>& pages = statement.page_starts;
+  nlohmann::json record;
+  for (const FieldSpec& f : schema_.fields) {
+    if (!f.stored || f.role == FieldRole::Body) continue;
+    if (const std::string* v = statement.get(f.name)) record[f.name] = trim(*v);
+  }
+  record["passages"] = passage_count;
+  if (!pages.empty()) record["pages"] = pages.size();
+  out.paged = !pages.empty();
+  record["text_bytes"] = text.size();
+  out.record.set_data(record.dump());
+  out.record.add_boolean_term(terms::record_term(out.id));
+  out.record.add_boolean_term(terms::membership_term(schema_, out.id));
+  out.record.add_boolean_term(std::string(terms::kRecordType));
+  out.record.add_value(schema_.role(FieldRole::Id).value_slot, out.id);
+  add_record_fields(out.record, statement);
+}
+
 StatementDocuments DocumentBuilder::build(const Statement& statement) {
   StatementDocuments out;
   out.warnings = statement.warnings;
@@ -189,77 +270,12 @@ StatementDocuments DocumentBuilder::build(const Statement& statement) {
     throw RecordError("id is longer than " + std::to_string(kMaxIdBytes) + " bytes");
   const std::string* text = statement.get(body_field.name);
   if (!text) throw RecordError("record has no \"" + body_field.name + "\"");
+  check_language_and_date(statement, out.warnings);
 
-  std::string language = schema_.default_language;
-  if (auto* lang_field = schema_.find_role(FieldRole::Language)) {
-    std::string lang = trim(statement.value(lang_field->name));
-    if (!lang.empty()) language = lang;
-  }
-  if (!analyzer_.set_language(language))
-    out.warnings.push_back("no stemmer for language '" + language +
-                           "'; words are indexed unstemmed");
-  if (auto* date_field = schema_.find_role(FieldRole::Date)) {
-    std::string date = trim(statement.value(date_field->name));
-    if (!date.empty() && !normalise_date(date))
-      out.warnings.push_back("date '" + date +
-                             "' is not YYYY, YYYY-MM or YYYY-MM-DD; indexed without a date");
-  }
-
-  const std::vector<uint64_t>& pages = statement.page_starts;
-  std::vector<Passage> passages = split_passages(*text, pages);
+  std::vector<Passage> passages = split_passages(*text, statement.page_starts);
   if (passages.empty()) throw RecordError("statement has no text");
-
-  const std::string membership = terms::membership_term(schema_, out.id);
-
-  std::vector<Compound> all_compounds;
-  uint64_t chars_before = 0;
-  size_t bytes_counted = 0;
-  for (const Passage& p : passages) {
-    // Statement-level terms and values go on every passage. (Xapian::Document is a
-    // shared handle, so a template copied by assignment would alias one document.)
-    Xapian::Document doc;
-    add_passage_fields(doc, statement);
-    doc.add_boolean_term(membership);
-    doc.add_value(id_field.value_slot, out.id);
-    std::string_view passage_text(text->data() + p.start, p.end - p.start);
-    add_text_terms(doc, passage_text, "", body_field.weight, true, true, 0);
-    for (const Token& t : tokens_)
-      if (worth_spelling(t.form)) ++out.spellings[t.form];
-    for (auto& c : compounds_) all_compounds.push_back(std::move(c));
-    PassageData meta{p.ordinal, p.start, p.end, 0, 0, 0};
-    if (!pages.empty())  // the page where the passage starts
-      meta.page = static_cast<uint32_t>(std::upper_bound(pages.begin(), pages.end(), p.start) -
-                                        pages.begin());
-    // Character (code point) offsets for display; counted incrementally.
-    chars_before +=
-        count_code_points(std::string_view(*text).substr(bytes_counted, p.start - bytes_counted));
-    meta.char_start = chars_before;
-    meta.char_end = chars_before + count_code_points(passage_text);
-    chars_before = meta.char_end;
-    bytes_counted = p.end;
-    std::string data = encode_passage_data(meta);
-    data.append(passage_text);
-    doc.set_data(data);
-    out.passages.push_back(std::move(doc));
-  }
-  out.compounds = std::move(all_compounds);
-
-  // The statement record: metadata for display and checks, no searchable words.
-  nlohmann::json record;
-  for (const FieldSpec& f : schema_.fields) {
-    if (!f.stored || f.role == FieldRole::Body) continue;
-    if (const std::string* v = statement.get(f.name)) record[f.name] = trim(*v);
-  }
-  record["passages"] = passages.size();
-  if (!pages.empty()) record["pages"] = pages.size();
-  out.paged = !pages.empty();
-  record["text_bytes"] = text->size();
-  out.record.set_data(record.dump());
-  out.record.add_boolean_term(terms::record_term(out.id));
-  out.record.add_boolean_term(membership);
-  out.record.add_boolean_term(std::string(terms::kRecordType));
-  out.record.add_value(id_field.value_slot, out.id);
-  add_record_fields(out.record, statement);
+  add_passage_documents(statement, *text, passages, out);
+  build_record(statement, *text, passages.size(), out);
   return out;
 }
 

@@ -71,6 +71,11 @@ class DocumentBuilder {
   std::vector<Passage> split_passages(const std::string& text,
                                       const std::vector<uint64_t>& page_starts);
   void add_record_fields(Xapian::Document& doc, const Statement& statement);
+  void check_language_and_date(const Statement& statement, std::vector<std::string>& warnings);
+  void add_passage_documents(const Statement& statement, const std::string& text,
+                             const std::vector<Passage>& passages, StatementDocuments& out);
+  void build_record(const Statement& statement, const std::string& text, size_t passage_count,
+                    StatementDocuments& out);
 
   const Schema& schema_;
   Analyzer analyzer_;
