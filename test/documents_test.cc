@@ -155,6 +155,25 @@ TEST(PdfText, ImageOnlyPdfIsSkippedWithAWarning) {
   EXPECT_TRUE(e.skip_is_warning);
 }
 
+// Both fixtures are page 1 of the report under the standard security handler (RC4).
+TEST(PdfText, EncryptedPdfNeedingAPasswordIsSkippedWithAWarning) {
+  ExtractedText e = pdf_to_text(read_file(fixture("locked.pdf")));
+  EXPECT_EQ(e.error, "encrypted PDF (a password is needed); skipped");
+  EXPECT_TRUE(e.skip_is_warning);
+  EXPECT_EQ(e.text, "");
+}
+
+// Many published PDFs carry only an owner password (no changes allowed): anyone may
+// open them, so they are read like any other.
+TEST(PdfText, PdfEncryptedWithAnOwnerPasswordOnlyIsRead) {
+  ExtractedText e = pdf_to_text(read_file(fixture("owner-only.pdf")));
+  EXPECT_EQ(e.error, "");
+  std::string report = kReportText;
+  std::string page1 = report.substr(0, report.find("\n\nLeft column"));
+  EXPECT_NE(e.text.find(page1), std::string::npos) << e.text;
+  EXPECT_EQ(e.fields["title"], "Mediterranean Peace Initiative");
+}
+
 TEST(PdfText, HostileFilesGiveAnErrorOrTextNeverACrash) {
   std::string report = read_file(fixture("report.pdf"));
   // Deeply nested arrays and dictionaries inside an object.
@@ -214,6 +233,7 @@ class MixedFolder : public ::testing::Test {
       fs::copy_file(fixture(name), in / "pages" / name);
     fs::copy_file(fixture("report.pdf"), in / "report.pdf");
     fs::copy_file(fixture("scan.pdf"), in / "scan.pdf");
+    fs::copy_file(fixture("locked.pdf"), in / "locked.pdf");
     std::string report = read_file(fixture("report.pdf"));
     write_file(in / "truncated.pdf", report.substr(0, 700));
     write_file(in / "report.meta.json", R"({"speaker": "Council President", "country": "fra"})");
@@ -251,7 +271,7 @@ CommandResult* MixedFolder::result_ = nullptr;
 TEST_F(MixedFolder, IndexesEveryTypeAndReportsTheBadFilesByName) {
   const std::string& err = result_->err;
   EXPECT_EQ(result_->exit_status, 1) << err;  // some files skipped
-  EXPECT_NE(err.find("9 statements added, 0 replaced, 3 skipped"), std::string::npos) << err;
+  EXPECT_NE(err.find("9 statements added, 0 replaced, 4 skipped"), std::string::npos) << err;
   EXPECT_NE(err.find("scan.pdf: warning: no text layer; OCR is not supported; skipped"),
             std::string::npos)
       << err;
@@ -263,6 +283,9 @@ TEST_F(MixedFolder, IndexesEveryTypeAndReportsTheBadFilesByName) {
             std::string::npos)
       << err;
   EXPECT_NE(err.find("truncated.pdf: error: "), std::string::npos) << err;
+  EXPECT_NE(err.find("locked.pdf: warning: encrypted PDF (a password is needed); skipped"),
+            std::string::npos)
+      << err;
   EXPECT_NE(err.find("badcharset.html: warning: unknown charset 'x-klingon-9'; read as UTF-8"),
             std::string::npos)
       << err;
