@@ -54,6 +54,8 @@ TEST(Server, EveryEndpointAndErrorStatus) {
       {"/api/v1/statements/no-such-id", 404, "not_found"},
       {"/api/v1/statements/" + kNato + "/passages/99", 404, "not_found"},
       {"/api/v1/statements/no-such-id/passages/0/like", 404, "not_found"},
+      {"/api/v1/related", 400, "bad_parameter"},
+      {"/api/v1/related?word=security", 404, "not_found"},  // no wordings learned
       {"/api/v1/nothing", 404, "not_found"},
       {"/no/such/page", 404, "not_found"},
       {"/", 404, "not_found"},  // no web folder

@@ -15,6 +15,7 @@
 
 #include "learned_wordings.h"
 #include "phrases.h"
+#include "server_support.h"
 #include "test_support.h"
 #include "wording_training.h"
 
@@ -234,6 +235,28 @@ TEST_F(Wordings, TildeWordAddsALearnedWordingNamedWithItsSimilarity) {
   EXPECT_TRUE(matched);
   auto off = testing::search(db(), "~treasury", {"--no-learned"});
   EXPECT_EQ(off.summary["notes"].dump().find("learned"), std::string::npos);
+}
+
+TEST_F(Wordings, TheServerListsTheNeighboursAsTheSearcherDoes) {
+  serve::ServerOptions options;
+  options.db_path = db();
+  testing::TestServer server(options);
+  auto client = server.client();
+  auto r = client.Get("/api/v1/related?word=Peacekeepers");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto cli = run_command(
+      {testing::searcher_path(), "--db", db(), "--related", "Peacekeepers", "--format", "json"});
+  EXPECT_EQ(json::parse(r->body), json::parse(cli.out));
+  EXPECT_EQ(json::parse(r->body)["passages"], 30);
+  auto unknown = client.Get("/api/v1/related?word=zebra");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 200);
+  EXPECT_EQ(json::parse(unknown->body)["neighbours"], json::array());
+  auto bad = client.Get("/api/v1/related?word=%ff");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json::parse(bad->body)["error"]["code"], "bad_query");
 }
 
 TEST(WordingsErrors, NoModelTooSmallEmptyAndDamaged) {

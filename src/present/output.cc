@@ -331,8 +331,7 @@ void print_statement_text(std::ostream& out, const StatementView& statement) {
   }
 }
 
-void print_related_json(std::ostream& out, const std::string& word,
-                        const RelatedWordings& related) {
+nlohmann::json related_to_json(const std::string& word, const RelatedWordings& related) {
   nlohmann::json j = {{"word", word}, {"key", related.key}, {"passages", related.passages}};
   nlohmann::json list = nlohmann::json::array();
   for (auto& n : related.neighbours)
@@ -341,7 +340,12 @@ void print_related_json(std::ostream& out, const std::string& word,
                     {"passages", n.passages}});
   j["neighbours"] = list;
   j["training"] = related.training;
-  out << j.dump() << '\n';
+  return j;
+}
+
+void print_related_json(std::ostream& out, const std::string& word,
+                        const RelatedWordings& related) {
+  out << related_to_json(word, related).dump() << '\n';
 }
 
 void print_related_text(std::ostream& out, const std::string& word,

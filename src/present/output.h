@@ -42,6 +42,7 @@ nlohmann::json statement_to_json(const StatementView& statement);
 void print_statement_json(std::ostream& out, const StatementView& statement);
 void print_statement_text(std::ostream& out, const StatementView& statement);
 // searcher --related WORD: the learned wordings, best first.
+nlohmann::json related_to_json(const std::string& word, const RelatedWordings& related);
 void print_related_json(std::ostream& out, const std::string& word, const RelatedWordings& related);
 void print_related_text(std::ostream& out, const std::string& word, const RelatedWordings& related);
 

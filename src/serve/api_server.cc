@@ -349,6 +349,9 @@ void ApiServer::add_api_routes() {
   http_.Get("/api/v1/export", api([this](const httplib::Request& req, httplib::Response& res) {
               export_hits(req, res);
             }));
+  http_.Get("/api/v1/related", api([this](const httplib::Request& req, httplib::Response& res) {
+              related(req, res);
+            }));
   http_.Get("/api/v1/schema",
             api([this](const httplib::Request&, httplib::Response& res) { schema(res); }));
   http_.Get(R"(/api/v1/.*)", [](const httplib::Request& req, httplib::Response& res) {
@@ -460,6 +463,22 @@ void ApiServer::export_hits(const httplib::Request& req, httplib::Response& res)
     sink.done();
     return true;
   });
+}
+
+// The wordings learned near a word (indexer --learn-wordings), as searcher --related
+// gives them; a word with none answers an empty list, a database with none a 404.
+void ApiServer::related(const httplib::Request& req, httplib::Response& res) {
+  std::string word = single_param(params_of(req), "word").value_or("");
+  if (word.empty()) throw bad_parameter("give a word: /api/v1/related?word=...");
+  check_query_text(word, options_.limits);
+  nlohmann::json j = searchers_.with_searcher([&](Searcher& s) {
+    try {
+      return related_to_json(word, s.related(word));
+    } catch (const NoLearnedWordings& e) {
+      throw ApiError(404, "not_found", e.what());
+    }
+  });
+  set_json(res, j);
 }
 
 void ApiServer::schema(httplib::Response& res) {

@@ -71,6 +71,7 @@ class ApiServer {
   void like(const httplib::Request& req, httplib::Response& res);
   void export_hits(const httplib::Request& req, httplib::Response& res);
   void schema(httplib::Response& res);
+  void related(const httplib::Request& req, httplib::Response& res);
   void ready(httplib::Response& res);
   void metrics(httplib::Response& res);
 

@@ -57,8 +57,8 @@ std::string endpoint_label(const std::string& path) {
     if (path.find("/passages/") != std::string::npos) return "/api/v1/statements/{id}/passages/{n}";
     return "/api/v1/statements/{id}";
   }
-  for (const char* known : {"/api/v1/search", "/api/v1/export", "/api/v1/schema", "/healthz",
-                            "/readyz", "/metrics", "/"})
+  for (const char* known : {"/api/v1/search", "/api/v1/export", "/api/v1/schema", "/api/v1/related",
+                            "/healthz", "/readyz", "/metrics", "/"})
     if (path == known) return known;
   return "other";
 }
