@@ -259,6 +259,28 @@ TEST_F(Wordings, TheServerListsTheNeighboursAsTheSearcherDoes) {
   EXPECT_EQ(json::parse(bad->body)["error"]["code"], "bad_query");
 }
 
+// A sharded database learns from every shard and keeps the table with its auxiliary
+// database, where the searcher over its stub finds it.
+TEST_F(Wordings, AShardedDatabaseLearnsFromEveryShard) {
+  std::string sharded = dir_->str() + "/sharded";
+  auto indexed = run_command({testing::indexer_path(), "-q", "--db", sharded, "--shards", "2",
+                              (dir_->path() / "gen.jsonl").string()});
+  ASSERT_EQ(indexed.exit_status, 0) << indexed.err;
+  LearnSummary summary = learn_wordings(sharded, small_options());
+  EXPECT_EQ(summary.file, sharded + "/aux/wordings/neighbours.tsv");
+  EXPECT_EQ(summary.passages, summary_->passages);
+  auto r = run_command(
+      {testing::searcher_path(), "--db", sharded, "--related", "peacekeepers", "--format", "json"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["passages"], 30);
+  EXPECT_EQ(j["training"]["passages"], summary.passages);
+  std::vector<std::string> names;
+  for (auto& n : j["neighbours"]) names.push_back(n["wording"]);
+  EXPECT_NE(std::find(names.begin(), names.end(), "blue helmets"), names.end())
+      << ::testing::PrintToString(names);
+}
+
 TEST(WordingsErrors, NoModelTooSmallEmptyAndDamaged) {
   TempDir dir;
   std::string db = dir.str() + "/small";

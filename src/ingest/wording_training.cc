@@ -212,7 +212,29 @@ std::string utc_now() {
   return buf;
 }
 
-void record_training(const std::string& db_path, const LearnOptions& o, const LearnSummary& s) {
+// Where the learned wordings of a database live, with their metadata record: the
+// database itself, or for a sharded one (a stub) its auxiliary database, which holds
+// what belongs to the whole set (the spelling table, the compound synonyms).
+std::string wordings_home(const std::string& db_path) {
+  if (!is_stub(db_path)) return db_path;
+  StubFile stub = read_stub(db_path);
+  if (stub.aux.empty())
+    throw LearnError(db_path +
+                     ": a stub with no auxiliary database (a '# polsearch-aux PATH' "
+                     "line or an 'aux' folder beside it) has nowhere to keep "
+                     "learned wordings");
+  return stub.aux;
+}
+
+// The passages to learn from: one database, or every shard of a stub.
+OpenedDatabase open_for_training(const std::string& db_path) {
+  if (!is_stub(db_path)) return open_for_search(db_path);
+  ShardSet shards(read_stub(db_path), ShardOptions{});
+  Xapian::Database db = shards.open();
+  return OpenedDatabase{db, shards.schema()};
+}
+
+void record_training(const std::string& home, const LearnOptions& o, const LearnSummary& s) {
   nlohmann::json j = {{"trained", utc_now()},
                       {"file", "wordings/neighbours.tsv"},
                       {"passages", s.passages},
@@ -235,7 +257,7 @@ void record_training(const std::string& db_path, const LearnOptions& o, const Le
                         {"min_similarity", o.min_similarity},
                         {"phrase_min_count", o.phrases.min_count},
                         {"phrase_threshold", o.phrases.threshold}}}};
-  Xapian::WritableDatabase db(db_path, Xapian::DB_OPEN);
+  Xapian::WritableDatabase db(home, Xapian::DB_OPEN);
   db.set_metadata(std::string(kMetaWordings), j.dump());
   db.commit();
 }
@@ -244,7 +266,7 @@ void record_training(const std::string& db_path, const LearnOptions& o, const Le
 uint64_t prepare_corpus(const std::string& db_path, const LearnOptions& options, TempFiles& temp,
                         LearnSummary& summary,
                         std::unordered_map<std::string, uint64_t>& passages) {
-  OpenedDatabase opened = open_for_search(db_path);
+  OpenedDatabase opened = open_for_training(db_path);
   Analyzer analyzer(AnalyzerOptions{opened.schema.default_language});
   PhraseCounter counter;
   {
@@ -271,10 +293,9 @@ uint64_t prepare_corpus(const std::string& db_path, const LearnOptions& options,
 
 LearnSummary learn_wordings(const std::string& db_path, const LearnOptions& options) {
   auto started = std::chrono::steady_clock::now();
-  if (is_sharded_folder(db_path))
-    throw LearnError(db_path + ": a sharded database; --learn-wordings needs a single database");
+  std::string home = wordings_home(db_path);
   LearnSummary summary;
-  std::string folder = wordings_folder(db_path);
+  std::string folder = wordings_folder(home);
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) throw LearnError(folder + ": cannot create: " + error.message());
@@ -299,13 +320,13 @@ LearnSummary learn_wordings(const std::string& db_path, const LearnOptions& opti
     table.write(out);
     if (!out.flush()) throw LearnError(temp.table + ": cannot write");
   }
-  summary.file = wordings_file(db_path);
+  summary.file = wordings_file(home);
   fs::rename(temp.table, summary.file, error);
   if (error) throw LearnError(summary.file + ": cannot replace: " + error.message());
   temp.table.clear();
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  record_training(db_path, options, summary);
+  record_training(home, options, summary);
   return summary;
 }
 

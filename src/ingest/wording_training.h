@@ -34,14 +34,17 @@ struct LearnSummary {
   std::string file;  // the table written
 };
 
-// A database that cannot be trained on (empty, too small, sharded): the message says why.
+// A database that cannot be trained on (empty, too small, a stub without an auxiliary
+// database): the message says why.
 class LearnError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 // Trains on the database at `db_path`, writes DIR/wordings/neighbours.tsv and the
-// kMetaWordings metadata. Throws LearnError, DatabaseError, Xapian::Error.
+// kMetaWordings metadata. A sharded database (a stub) is trained on all its shards and
+// keeps both with its auxiliary database (DIR/aux/wordings/neighbours.tsv). Throws LearnError,
+// DatabaseError, Xapian::Error.
 LearnSummary learn_wordings(const std::string& db_path, const LearnOptions& options);
 
 std::string learn_summary(const LearnSummary& summary);  // the indexer's closing line

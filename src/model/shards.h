@@ -100,6 +100,8 @@ class ShardSet {
   const Schema& schema() const { return schema_; }
   // The auxiliary database (spelling, compound synonyms), or nullptr.
   const Xapian::Database* aux() const { return has_aux_ ? &aux_ : nullptr; }
+  // Its folder ("" if none): learned wordings are kept there for the whole set.
+  const std::string& aux_path() const { return stub_.aux; }
   std::string name(size_t i) const;  // "shard 2 (remote 127.0.0.1:9001, XAPIANDB:3)"
 
  private:

@@ -216,12 +216,14 @@ Searcher::Searcher(const std::string& path, std::shared_ptr<ShardSet> shards)
 const LearnedWordings* Searcher::learned_wordings() {
   if (learned_read_) return learned_ ? &*learned_ : nullptr;
   learned_read_ = true;
-  if (path_.empty() || shards_) return nullptr;  // only a database folder has them
-  std::string file = wordings_file(path_);
+  // A sharded database keeps them with its auxiliary database (indexer --learn-wordings).
+  std::string home = shards_ ? shards_->aux_path() : path_;
+  if (home.empty()) return nullptr;
+  std::string file = wordings_file(home);
   std::string retrain = " (run indexer --db " + path_ + " --learn-wordings)";
   std::ifstream in(file);
   if (!in) {
-    if (!db_.get_metadata(std::string(kMetaWordings)).empty())
+    if (!tables_db().get_metadata(std::string(kMetaWordings)).empty())
       learned_problem_ =
           file + ": " + std::strerror(errno) + "; searching without learned wordings" + retrain;
     return nullptr;
@@ -245,7 +247,7 @@ RelatedWordings Searcher::related(const std::string& word) {
   out.passages = learned_->passages(out.key);
   if (const auto* found = learned_->neighbours(out.key)) out.neighbours = *found;
   out.training =
-      nlohmann::json::parse(db_.get_metadata(std::string(kMetaWordings)), nullptr, false);
+      nlohmann::json::parse(tables_db().get_metadata(std::string(kMetaWordings)), nullptr, false);
   if (!out.training.is_object()) out.training = nlohmann::json::object();
   return out;
 }
