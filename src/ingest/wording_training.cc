@@ -152,21 +152,21 @@ float dot(const float* a, const float* b, int dim) {
   return total;
 }
 
-// The `k` rows most similar to row `i` (cosines of unit vectors), best first.
+// The `k` rows most similar to row `i` (cosines of unit vectors), best first. `scratch`
+// holds every row's score; the result is a copy of the best k only, since a vector
+// shrunk by resize() keeps its capacity and 20,000 of those held 3 GB.
 std::vector<Scored> nearest(const std::vector<float>& rows, size_t count, int dim, size_t i,
-                            unsigned k) {
-  std::vector<Scored> all;
-  all.reserve(count);
+                            unsigned k, std::vector<Scored>& scratch) {
+  scratch.clear();
   const float* a = &rows[i * dim];
   for (size_t j = 0; j < count; ++j) {
     if (j == i) continue;
-    all.push_back({dot(a, &rows[j * dim], dim), static_cast<uint32_t>(j)});
+    scratch.push_back({dot(a, &rows[j * dim], dim), static_cast<uint32_t>(j)});
   }
-  size_t keep = std::min<size_t>(k, all.size());
-  std::partial_sort(all.begin(), all.begin() + keep, all.end(),
+  size_t keep = std::min<size_t>(k, scratch.size());
+  std::partial_sort(scratch.begin(), scratch.begin() + keep, scratch.end(),
                     [](const Scored& x, const Scored& y) { return x.similarity > y.similarity; });
-  all.resize(keep);
-  return all;
+  return std::vector<Scored>(scratch.begin(), scratch.begin() + keep);
 }
 
 std::string as_key(std::string token) {
@@ -181,8 +181,10 @@ LearnedWordings neighbour_table(const fasttext::FastText& model, const LearnOpti
   std::vector<float> rows = unit_vectors(model, words, options.dim);
   std::vector<std::vector<Scored>> found(words.size());
   auto work = [&](size_t first) {
+    std::vector<Scored> scratch;
+    scratch.reserve(words.size());
     for (size_t i = first; i < words.size(); i += std::max(1, options.threads))
-      found[i] = nearest(rows, words.size(), options.dim, i, options.neighbours);
+      found[i] = nearest(rows, words.size(), options.dim, i, options.neighbours, scratch);
   };
   std::vector<std::thread> threads;
   for (int t = 1; t < options.threads; ++t) threads.emplace_back(work, t);
