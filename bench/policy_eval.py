@@ -10,7 +10,9 @@ trec_eval's definitions) overall and by query kind, as a Markdown table.
                                               BM25: no all-words tier, no exact-form
                                               boost, stop words kept, no feedback or
                                               proximity, per_doc 0), bm25_stop (the same,
-                                              common stop words dropped), expand,
+                                              common stop words dropped), bm25_xapian and
+                                              bm25_075 (plain BM25 at k1 1, b 0.5 and at
+                                              k1 1.2, b 0.75 whatever the schema), expand,
                                               per_doc0, per_doc1, per_doc2, per_doc3
   bench/policy_eval.py default bm25           the named rankers only
   bench/policy_eval.py --ranker 'mine=--k1 0.9 --b 0.4' default
@@ -23,7 +25,8 @@ trec_eval's definitions) overall and by query kind, as a Markdown table.
 
 Options: --build DIR (default build/release), --work DIR (collection and database,
 cached; default ${TMPDIR:-/tmp}/polsearch-policy), --reindex, --runs DIR (keep the TREC
-runs), --per-query, --baseline NAME (each ranker's nDCG@10 difference from NAME, overall
+runs), --per-query, --half odd|even (score the odd- or even-numbered queries only: a
+leave-half-out check), --baseline NAME (each ranker's nDCG@10 difference from NAME, overall
 and by kind, with the p-value of a paired randomization test: with 12 queries a kind,
 small per-kind differences are noise). Queries are run in the full syntax (quoted phrases are phrases), as
 a user types them, passages ranked (--unit passage), top 100. The last column,
@@ -56,6 +59,10 @@ RANKERS = {
     # The same with the common English stop words dropped from the query (a peer that
     # drops stop words; analyst questions are full of them).
     "bm25_stop": [o if o != "none" else "common" for o in PLAIN],
+    # Plain BM25 with fixed parameters, whatever the schema says: Xapian's own defaults
+    # (BM25Weight(): k1 1, b 0.5) and the policy schema's before issue 17 (k1 1.2, b 0.75).
+    "bm25_xapian": PLAIN + ["--k1", "1", "--b", "0.5"],
+    "bm25_075": PLAIN + ["--k1", "1.2", "--b", "0.75"],
     "expand": ["--expand"],
     "per_doc0": ["--per-doc", "0"],
     "per_doc1": ["--per-doc", "1"],
@@ -231,6 +238,9 @@ def main():
     parser.add_argument("--unjudged", action="store_true",
                         help="pool only passages not judged yet")
     parser.add_argument("--per-query", action="store_true")
+    parser.add_argument("--half", choices=["odd", "even"],
+                        help="score only the queries whose number is odd (k1, k3, ...) or "
+                        "even: choose on one half, confirm on the other")
     parser.add_argument("--baseline", help="also print each ranker's nDCG@10 difference "
                         "from this one with a paired randomization test's p")
     args = parser.parse_args()
@@ -257,6 +267,9 @@ def main():
         return 0
     pairs = read_judged_pairs()
     queries = judged(queries, pairs)
+    if args.half:
+        parity = 1 if args.half == "odd" else 0
+        queries = [q for q in queries if int(q[0][1:]) % 2 == parity]
     runs = args.runs or os.path.join(args.work, "runs")
     os.makedirs(runs, exist_ok=True)
     print(header())

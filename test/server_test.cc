@@ -360,7 +360,7 @@ TEST(Server, ExportStreamsEachFormat) {
   EXPECT_EQ(r->body.substr(0, r->body.find('\n')),
             "rank,doc_id,passage,score,title,speaker,country,date,source,text\r");
   r = client.Get("/api/v1/export?q=security&format=trec&limit=1");
-  EXPECT_EQ(r->body, "1 Q0 north-atlantic-treaty-1949-article-5#1 1 1.201554 polsearch\n");
+  EXPECT_EQ(r->body, "1 Q0 north-atlantic-treaty-1949-article-5#1 1 1.183229 polsearch\n");
 }
 
 TEST(Server, SchemaHealthAndMetrics) {
