@@ -244,9 +244,9 @@ std::vector<std::string> canonical(const SearchResult& r) {
     std::string row = std::to_string(h.weight) + " " + h.doc_id + " #" + std::to_string(h.passage) +
                       " +" + std::to_string(h.collapsed);
     // The score is the weight, except in a tier (all words, --like's other statements):
-    // there it adds Xapian's bound on the rest of the query, which Xapian computes per
-    // shard (docs/DEPLOYMENT.md), so only scores outside a tier are compared.
-    if (h.score == h.weight) row += " score " + std::to_string(h.score);
+    // there it is the weight less the tier's bonus plus a bound on the rest of the query
+    // from the collection statistics, the same whatever the shards.
+    row += " score " + std::to_string(h.score) + (h.all_terms ? " all words" : "");
     for (auto& s : h.highlights)
       row += " [" + std::to_string(s.start) + "," + std::to_string(s.end) + " " + s.label + "]";
     rows.push_back(row);
@@ -424,8 +424,7 @@ TEST(ShardedSearch, RefusesAMixedSet) {
 
 // --explain over remote shards weighs each part within the hit's statement (its
 // membership term), not with the single-passage filter remote servers cannot run:
-// the parts must be those of one database. A tier's constant is Xapian's bound on
-// the rest of the query, per shard (see canonical()), so it is left out.
+// the parts must be those of one database, the tier's included (see canonical()).
 void expect_same_explanations(Searcher& expected, Searcher& actual) {
   SearchOptions explain;
   explain.explain = true;
@@ -434,7 +433,7 @@ void expect_same_explanations(Searcher& expected, Searcher& actual) {
     for (const Hit& h : searcher.search(query, explain).hits) {
       std::string row = h.doc_id + " #" + std::to_string(h.passage);
       for (const ExplainPart& p : h.explain.value_or(std::vector<ExplainPart>{}))
-        if (p.kind != "tier") row += " | " + p.kind + " " + p.term + " " + std::to_string(p.weight);
+        row += " | " + p.kind + " " + p.term + " " + std::to_string(p.weight);
       out.push_back(row);
     }
     std::sort(out.begin(), out.end());

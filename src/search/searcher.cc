@@ -113,6 +113,75 @@ QueryPlan feedback_part(const std::string& term, const std::vector<HighlightPatt
   return QueryPlan::part(Xapian::Query(term), {PartKind::Feedback, label, stem});
 }
 
+// The most one term can add to a passage's weight under the searcher's BM25: its idf
+// times (k1 + 1), the limit as its wdf grows. Only collection statistics go in, which
+// Xapian merges across shards, so the bound is the same on one database and on any
+// shards (Xapian's own get_max_possible() also uses each shard's length and wdf bounds).
+struct TermBoundStats {
+  double docs = 0;  // N as the weighting counts it
+  double k1 = 0;
+  bool lucene_idf = false;
+};
+
+double max_term_weight(const TermBoundStats& stats, double termfreq) {
+  double n = std::min(termfreq, stats.docs);
+  double tw = (stats.docs - n + 0.5) / (n + 0.5);
+  double idf;
+  if (stats.lucene_idf) {
+    idf = std::log1p(tw);
+  } else {
+    if (tw < 2) tw = tw * 0.5 + 1;  // Xapian's damping, as in the weights themselves
+    idf = std::log(tw);
+  }
+  return std::max(0.0, idf) * (stats.k1 + 1);
+}
+
+// A bound on what one part's Xapian query adds to a passage's weight. Phrases, NEAR and
+// the other operators weigh as the sum of their terms; a synonym or a wildcard weighs
+// as one term whose frequency is at least that of its most frequent term (a wildcard's
+// expansion is unknown here: at least 1). A term indexed without weight (a boolean term,
+// an acronym: collection frequency 0) adds nothing; a posting source adds `constant`.
+double part_query_bound(const Xapian::Database& db, const TermBoundStats& stats,
+                        const Xapian::Query& query, double constant) {
+  using Q = Xapian::Query;
+  switch (query.get_type()) {
+    case Q::LEAF_TERM: {
+      const std::string term = *query.get_terms_begin();
+      if (db.get_collection_freq(term) == 0) return 0;
+      return max_term_weight(stats, static_cast<double>(db.get_termfreq(term)));
+    }
+    case Q::LEAF_MATCH_ALL:
+      return max_term_weight(stats, stats.docs);
+    case Q::LEAF_MATCH_NOTHING:
+      return 0;
+    case Q::LEAF_POSTING_SOURCE:
+      return constant;
+    case Q::OP_WILDCARD:
+      return max_term_weight(stats, 1);
+    case Q::OP_SYNONYM: {
+      double most_frequent = 1;
+      for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        const Q sub = query.get_subquery(i);
+        if (sub.get_type() == Q::LEAF_TERM)
+          most_frequent =
+              std::max(most_frequent, static_cast<double>(db.get_termfreq(*sub.get_terms_begin())));
+      }
+      return max_term_weight(stats, most_frequent);
+    }
+    case Q::OP_AND_NOT:
+    case Q::OP_FILTER:  // the others only select
+      return query.get_num_subqueries() == 0
+                 ? 0
+                 : part_query_bound(db, stats, query.get_subquery(0), constant);
+    default:
+      break;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i)
+    sum += part_query_bound(db, stats, query.get_subquery(i), constant);
+  return sum;
+}
+
 // Sort key for date orders: the date value, and for undated passages a key that puts
 // them last in either direction.
 class DateKey : public Xapian::KeyMaker {
@@ -457,8 +526,9 @@ struct Searcher::Run {
   // taken off in the output.
   std::vector<ExplainComponent> explained;
   double tier_bonus = 0;
-  // The highest weight a hit outside the tier can have. A tier hit's score is its
-  // weight less the (huge) bonus plus this, so that scores fall as rank grows.
+  // A bound on the weight of a hit outside the tier, the same whatever the shards
+  // (set_tier_offset). A tier hit's score is its weight less the (huge) bonus plus
+  // this, so that scores fall as rank grows.
   double tier_offset = 0;
   std::unique_ptr<Xapian::Weight> scheme;
   std::unique_ptr<Xapian::KeyMaker> date_key;  // with a date order; must outlive the enquire
@@ -691,10 +761,23 @@ void sort_by_date(std::vector<RankedStatement>& ranked, const Xapian::KeyMaker& 
 
 }  // namespace
 
-void Searcher::set_tier_offset(Run& run, double max_possible) {
-  // The tier is OR-ed in, so Xapian's bound on any weight is the bonus plus the bound
-  // on the rest of the query: what a passage outside the tier can reach at most.
-  if (run.tier_bonus > 0) run.tier_offset = std::max(0.0, max_possible - run.tier_bonus);
+void Searcher::set_tier_offset(Run& run) {
+  // The tier is OR-ed in: a passage outside it weighs at most what the other parts of
+  // the query can add, bounded from the collection statistics (see max_term_weight) so
+  // that a tier hit's score is the same on one database and on any shards.
+  if (run.tier_bonus <= 0) return;
+  TermBoundStats stats;
+  stats.docs = static_cast<double>(db_.get_doccount());
+  if (run.ranking.passage_stats) stats.docs = std::max(1.0, stats.docs - record_count_);
+  stats.k1 = run.ranking.k1;
+  stats.lucene_idf = run.ranking.lucene_idf;
+  auto part_bound = [&](const PlanPart& part, const Xapian::Query& query) {
+    return part.kind == PartKind::Tier ? 0.0 : part_query_bound(db_, stats, query, part.constant);
+  };
+  double bound = 0;
+  for (const ExplainComponent& component : run.explained)
+    bound += component.plan.weight_bound(part_bound);
+  run.tier_offset = bound;
 }
 
 void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
@@ -709,7 +792,6 @@ void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
       sum_by_statement(mset, id_slot, run.ranking.other_passages, run.tier_bonus);
   if (run.date_key) sort_by_date(ranked, *run.date_key, options.sort == SortOrder::DateDescending);
   // A statement outside the tier may sum several passages: above one passage's bound.
-  set_tier_offset(run, mset.get_max_possible());
   for (auto& statement : ranked)
     if (statement.weight < run.tier_bonus)
       run.tier_offset = std::max(run.tier_offset, statement.weight);
@@ -787,7 +869,6 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
     mset = enquire.get_mset(options.offset, options.limit, check_at_least);
   }
   run.result.estimated_matches = mset.get_matches_estimated();
-  set_tier_offset(run, mset.get_max_possible());
   if (facets) run.result.facets = facets->collect();
   if (facets && exact_facets)
     run.result.facet_sample = {run.result.facets.empty() ? 0 : run.result.facets[0].total, true};
@@ -870,6 +951,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   add_feedback(run, enquire);
   run.result.parsed = run.built.query.get_description();
   set_sort(run, enquire);
+  set_tier_offset(run);
   if (run.statements && run.ranking.other_passages > 0)
     collect_statements(run, enquire);
   else
