@@ -446,6 +446,33 @@ void expect_same_explanations(Searcher& expected, Searcher& actual) {
   }
 }
 
+// --like over remote shards keeps the seed out with a query of terms (the statement's
+// membership term and words that tell the seed from its statement's other passages):
+// results, scores, counts, facets and "+N more" must be one database's. Seeds: a passage
+// of the samples and the best passages of a few queries (long speeches, when the shared
+// corpus is there: many passages to tell apart).
+void expect_same_like_results(Searcher& expected, Searcher& actual) {
+  std::vector<PassageRef> seeds = {{"seed-zelenskyy-security-guarantees", 4}};
+  for (const char* query : {"economy jobs", "Article 5", "freedom"})
+    for (const Hit& h : expected.search(query, SearchOptions{}).hits)
+      if (seeds.size() < 4 && h.doc_id != seeds.back().doc_id)
+        seeds.push_back({h.doc_id, h.passage});
+  SearchOptions plain, faceted, filtered;
+  faceted.facets = true;
+  faceted.per_doc = 2;
+  faceted.explain = true;
+  filtered.limit = 20;
+  for (const PassageRef& seed : seeds)
+    for (const SearchOptions* base : {&plain, &faceted, &filtered}) {
+      SearchOptions options = *base;
+      options.like = seed;
+      const std::string query = base == &filtered ? "security OR war" : "";
+      const std::vector<std::string> want = canonical(expected.search(query, options));
+      EXPECT_GT(want.size(), 2u) << seed.str();
+      EXPECT_EQ(canonical(actual.search(query, options)), want) << "--like " << seed.str();
+    }
+}
+
 TEST(ShardedSearch, LocalShardsGiveOneDatabasesResults) {
   const Corpus& c = corpus();
   Searcher one(c.one), sharded(c.sharded, ShardOptions{});
@@ -468,13 +495,51 @@ TEST(ShardedSearch, ProgsrvShardsGiveOneDatabasesResults) {
   Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
   expect_same_results(one, remote, "3 xapian-progsrv shards");
   expect_same_explanations(one, remote);
+  expect_same_like_results(one, remote);
+}
+
+// A seed whose statement has another passage with exactly its words cannot be told
+// apart by terms: over remote shards that --like is refused, naming the seed; its
+// statement's other passages still work.
+TEST(ShardedSearch, LikeOverRemoteShardsRefusesASeedWithATwinPassage) {
+  TempDir dir;
+  const std::string twice =
+      "Peace talks resumed in Geneva today, and the delegations said that the ceasefire along "
+      "the border must hold while observers from many countries watch the line of contact and "
+      "report every violation to the council, which meets again next week.";
+  const std::string between =
+      "The economy grew faster than expected this quarter, driven by exports of grain and "
+      "steel, while inflation slowed and the central bank kept its rates unchanged for a third "
+      "meeting in a row, citing uncertainty about energy prices and the war.";
+  testing::write_file(dir.path() / "in.jsonl",
+                      "{\"id\":\"twin\",\"text\":\"" + twice + "\\n\\n" + between + "\\n\\n" +
+                          twice +
+                          "\"}\n{\"id\":\"other\",\"text\":\"Ceasefire talks in Geneva touched on "
+                          "inflation, exports, the central bank and energy prices.\"}\n");
+  const std::string db = (dir.path() / "db").string();
+  auto indexed = run_command({testing::indexer_path(), "--db", db, "--shards", "2", "-q",
+                              (dir.path() / "in.jsonl").string()});
+  ASSERT_EQ(indexed.exit_status, 0) << indexed.err;
+  std::string text = "# polsearch-aux " + db + "/aux\n";
+  for (unsigned k = 0; k < 2; ++k)
+    text += "remote :xapian-progsrv " + db + "/" + shard_folder(k) + "\n";
+  Searcher local(db, ShardOptions{}), remote(stub(dir, "twin.stub", text), ShardOptions{});
   SearchOptions like;
-  like.like = PassageRef{"seed-zelenskyy-security-guarantees", 4};
+  like.like = PassageRef{"twin", 1};
+  EXPECT_EQ(canonical(remote.search("", like)), canonical(local.search("", like)));
+  EXPECT_FALSE(local.search("", like).hits.empty());
+  like.like = PassageRef{"twin", 0};
+  ASSERT_EQ(local.statement("twin").passages.size(), 3u);
+  const SearchResult twin = local.search("", like);  // locally the seed's twin, #2, is found
+  ASSERT_FALSE(twin.hits.empty());
+  EXPECT_EQ(twin.hits[0].doc_id + " #" + std::to_string(twin.hits[0].passage), "twin #2");
   try {
     remote.search("", like);
-    ADD_FAILURE() << "--like accepted over remote shards";
+    ADD_FAILURE() << "--like twin#0 accepted over remote shards";
   } catch (const ShardError& e) {
-    EXPECT_NE(std::string(e.what()).find("--like needs local shards"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find(": --like twin#0 over remote shards: another passage of "
+                                         "that statement has exactly the same words"),
+              std::string::npos)
         << e.what();
   }
 }

@@ -400,18 +400,13 @@ void Searcher::note_missing_shards(SearchResult& result) const {
                             " shards did not answer and their statements are left out: " + names);
 }
 
-void Searcher::check_remote_support(const SearchOptions& options,
-                                    const RankingParams& ranking) const {
+void Searcher::check_remote_support(const RankingParams& ranking) const {
   if (!shards_ || !shards_->has_remote()) return;
   // Xapian's remote servers only know its own weighting schemes and posting sources.
   if (ranking.passage_stats || ranking.lucene_idf)
     throw ShardError(path_ +
                      ": ranking.passage_stats and ranking.lucene_idf need polsearch's own "
                      "weighting, which Xapian's remote servers cannot run; use local shards");
-  if (options.like)
-    throw ShardError(path_ +
-                     ": --like needs local shards (Xapian's remote servers cannot run "
-                     "polsearch's single-passage filter, which keeps the seed passage out)");
 }
 
 StatementView Searcher::statement(const std::string& id) {
@@ -487,7 +482,19 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   explained.push_back({similar});
   explained.push_back({others});
   return Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, similar.query(), others.query()),
-           single_document_query(db_, passage.docid));
+           seed_passage_query(seed, passage.docid));
+}
+
+Xapian::Query Searcher::seed_passage_query(const PassageRef& seed, Xapian::docid docid) const {
+  if (!shards_ || !shards_->has_remote()) return single_document_query(db_, docid);
+  // Remote servers run no posting source of ours: the seed is singled out by terms.
+  std::optional<Xapian::Query> by_terms = passage_by_terms(db_, schema_, seed.doc_id, docid);
+  if (!by_terms)
+    throw ShardError(
+        path_ + ": --like " + seed.str() +
+        " over remote shards: another passage of that statement has exactly the "
+        "same words, so the seed cannot be told apart by its terms (use local shards)");
+  return *by_terms;
 }
 
 void Searcher::update_record_stats() {
@@ -940,7 +947,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   auto started = std::chrono::steady_clock::now();
   analyzer_.set_language(options.language.empty() ? schema_.default_language : options.language);
   Run run{options, effective_ranking(options)};
-  check_remote_support(options, run.ranking);
+  check_remote_support(run.ranking);
   run.like_mode = options.like.has_value();
   run.statements = options.unit == RankUnit::Statement;
   run.result.query = query;
