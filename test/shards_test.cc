@@ -544,6 +544,41 @@ TEST(ShardedSearch, LikeOverRemoteShardsRefusesASeedWithATwinPassage) {
   }
 }
 
+// polsearch's own BM25 (ranking.passage_stats, ranking.lucene_idf) is a Xapian::Weight
+// subclass that xapian-progsrv and xapian-tcpsrv cannot run: refused over remote shards
+// with exit 3 and a message naming the knob and the way out; local shards run it.
+TEST(ShardedSearch, OwnWeightingOverRemoteShardsIsRefusedNamingTheKnob) {
+  TempDir dir;
+  const std::string db = (dir.path() / "db").string();
+  ASSERT_EQ(run_command({testing::indexer_path(), "--db", db, "--shards", "2", "-q", samples()})
+                .exit_status,
+            0);
+  std::string text = "# polsearch-aux " + db + "/aux\n";
+  for (unsigned k = 0; k < 2; ++k)
+    text += "remote :xapian-progsrv " + db + "/" + shard_folder(k) + "\n";
+  const std::string remote = stub(dir, "remote.stub", text);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--lucene-idf", "on"},
+       ": ranking.lucene_idf needs polsearch's own BM25 weighting, which Xapian's remote "
+       "servers (xapian-tcpsrv, xapian-progsrv) cannot run: they know only Xapian's built-in "
+       "weights. Search local shards, or turn it off (searcher --lucene-idf off, or the "
+       "schema's [ranking])"},
+      {{"--passage-stats", "on", "--lucene-idf", "on"},
+       ": ranking.passage_stats and ranking.lucene_idf need polsearch's own BM25 weighting"},
+  };
+  for (const auto& [options, message] : cases) {
+    std::vector<std::string> argv = {testing::searcher_path(), "--db", remote};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back("security guarantees");
+    auto refused = run_command(argv);
+    EXPECT_EQ(refused.exit_status, 3) << refused.err;
+    EXPECT_NE(refused.err.find(remote + message), std::string::npos) << refused.err;
+    argv[2] = db;
+    auto local = run_command(argv);
+    EXPECT_EQ(local.exit_status, 0) << local.err;
+  }
+}
+
 TEST(ShardedSearch, TcpsrvShardsGiveOneDatabasesResults) {
   const Corpus& c = corpus();
   TempDir dir;

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "match_counts.h"
@@ -113,17 +115,22 @@ QueryPlan feedback_part(const std::string& term, const std::vector<HighlightPatt
   return QueryPlan::part(Xapian::Query(term), {PartKind::Feedback, label, stem});
 }
 
-// The most one term can add to a passage's weight under the searcher's BM25: its idf
-// times (k1 + 1), the limit as its wdf grows. Only collection statistics go in, which
-// Xapian merges across shards, so the bound is the same on one database and on any
-// shards (Xapian's own get_max_possible() also uses each shard's length and wdf bounds).
+// The most one term can add to a passage's weight under the searcher's BM25, from
+// statistics that Xapian merges across shards (N, the term's frequency and collection
+// frequency, the average length, the shortest document), so that the bound is the same on
+// one database and on any shards. (Xapian's own get_max_possible() also uses each
+// shard's wdf bound and takes the largest shard's.) BM25 grows with the wdf, which is at
+// most the collection frequency, and falls with the length.
 struct TermBoundStats {
   double docs = 0;  // N as the weighting counts it
-  double k1 = 0;
+  double k1 = 0, b = 0;
+  double shortest = 0;  // the lowest normalised length a document can have
   bool lucene_idf = false;
 };
 
-double max_term_weight(const TermBoundStats& stats, double termfreq) {
+double max_term_weight(const TermBoundStats& stats, double termfreq,
+                       double wdf_max = std::numeric_limits<double>::infinity()) {
+  if (wdf_max <= 0) return 0;  // indexed without weight (a boolean term, an acronym)
   double n = std::min(termfreq, stats.docs);
   double tw = (stats.docs - n + 0.5) / (n + 0.5);
   double idf;
@@ -133,22 +140,23 @@ double max_term_weight(const TermBoundStats& stats, double termfreq) {
     if (tw < 2) tw = tw * 0.5 + 1;  // Xapian's damping, as in the weights themselves
     idf = std::log(tw);
   }
-  return std::max(0.0, idf) * (stats.k1 + 1);
+  double weight = std::max(0.0, idf) * (stats.k1 + 1);
+  if (std::isinf(wdf_max)) return weight;
+  return weight * wdf_max / (wdf_max + stats.k1 * (1 - stats.b + stats.b * stats.shortest));
 }
 
 // A bound on what one part's Xapian query adds to a passage's weight. Phrases, NEAR and
 // the other operators weigh as the sum of their terms; a synonym or a wildcard weighs
 // as one term whose frequency is at least that of its most frequent term (a wildcard's
-// expansion is unknown here: at least 1). A term indexed without weight (a boolean term,
-// an acronym: collection frequency 0) adds nothing; a posting source adds `constant`.
+// expansion is unknown here: at least 1); a posting source adds `constant`.
 double part_query_bound(const Xapian::Database& db, const TermBoundStats& stats,
                         const Xapian::Query& query, double constant) {
   using Q = Xapian::Query;
   switch (query.get_type()) {
     case Q::LEAF_TERM: {
       const std::string term = *query.get_terms_begin();
-      if (db.get_collection_freq(term) == 0) return 0;
-      return max_term_weight(stats, static_cast<double>(db.get_termfreq(term)));
+      return max_term_weight(stats, static_cast<double>(db.get_termfreq(term)),
+                             static_cast<double>(db.get_collection_freq(term)));
     }
     case Q::LEAF_MATCH_ALL:
       return max_term_weight(stats, stats.docs);
@@ -402,11 +410,23 @@ void Searcher::note_missing_shards(SearchResult& result) const {
 
 void Searcher::check_remote_support(const RankingParams& ranking) const {
   if (!shards_ || !shards_->has_remote()) return;
-  // Xapian's remote servers only know its own weighting schemes and posting sources.
-  if (ranking.passage_stats || ranking.lucene_idf)
-    throw ShardError(path_ +
-                     ": ranking.passage_stats and ranking.lucene_idf need polsearch's own "
-                     "weighting, which Xapian's remote servers cannot run; use local shards");
+  // Xapian's remote servers run only Xapian's own weighting schemes and posting sources,
+  // and Xapian 1.4 has no public API for a server that registers more (docs/DEPLOYMENT.md).
+  if (!ranking.passage_stats && !ranking.lucene_idf) return;
+  std::string knobs, options;
+  for (auto [on, knob, option] :
+       {std::tuple{ranking.passage_stats, "passage_stats", "passage-stats"},
+        std::tuple{ranking.lucene_idf, "lucene_idf", "lucene-idf"}}) {
+    if (!on) continue;
+    knobs += std::string(knobs.empty() ? "" : " and ") + "ranking." + knob;
+    options += std::string(options.empty() ? "" : " ") + "--" + option + " off";
+  }
+  const bool both = ranking.passage_stats && ranking.lucene_idf;
+  throw ShardError(path_ + ": " + knobs + (both ? " need" : " needs") +
+                   " polsearch's own BM25 weighting, which Xapian's remote servers "
+                   "(xapian-tcpsrv, xapian-progsrv) cannot run: they know only Xapian's "
+                   "built-in weights. Search local shards, or turn it off (searcher " +
+                   options + ", or the schema's [ranking])");
 }
 
 StatementView Searcher::statement(const std::string& id) {
@@ -775,9 +795,17 @@ void Searcher::set_tier_offset(Run& run) {
   if (run.tier_bonus <= 0) return;
   TermBoundStats stats;
   stats.docs = static_cast<double>(db_.get_doccount());
-  if (run.ranking.passage_stats) stats.docs = std::max(1.0, stats.docs - record_count_);
+  double total_length = static_cast<double>(db_.get_total_length());
+  if (run.ranking.passage_stats) {
+    stats.docs = std::max(1.0, stats.docs - record_count_);
+    total_length -= record_length_;
+  }
   stats.k1 = run.ranking.k1;
+  stats.b = run.ranking.b;
   stats.lucene_idf = run.ranking.lucene_idf;
+  const double average = total_length / stats.docs;
+  const double shortest = static_cast<double>(db_.get_doclength_lower_bound());
+  stats.shortest = std::max(average > 0 ? shortest / average : 1.0, run.ranking.min_normlen);
   auto part_bound = [&](const PlanPart& part, const Xapian::Query& query) {
     return part.kind == PartKind::Tier ? 0.0 : part_query_bound(db_, stats, query, part.constant);
   };
