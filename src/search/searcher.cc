@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <limits>
+#include <functional>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -115,22 +115,18 @@ QueryPlan feedback_part(const std::string& term, const std::vector<HighlightPatt
   return QueryPlan::part(Xapian::Query(term), {PartKind::Feedback, label, stem});
 }
 
-// The most one term can add to a passage's weight under the searcher's BM25, from
-// statistics that Xapian merges across shards (N, the term's frequency and collection
-// frequency, the average length, the shortest document), so that the bound is the same on
-// one database and on any shards. (Xapian's own get_max_possible() also uses each
-// shard's wdf bound and takes the largest shard's.) BM25 grows with the wdf, which is at
-// most the collection frequency, and falls with the length.
+// The most one term can add to a passage's weight under the searcher's BM25: its idf
+// times (k1 + 1), the limit as its wdf grows. Only statistics that Xapian merges across
+// shards go in (N and the term's frequency), so the bound is the same on one database and
+// on any shards; Xapian's own get_max_possible() also uses each shard's wdf and length
+// bounds and takes the largest shard's.
 struct TermBoundStats {
   double docs = 0;  // N as the weighting counts it
-  double k1 = 0, b = 0;
-  double shortest = 0;  // the lowest normalised length a document can have
+  double k1 = 0;
   bool lucene_idf = false;
 };
 
-double max_term_weight(const TermBoundStats& stats, double termfreq,
-                       double wdf_max = std::numeric_limits<double>::infinity()) {
-  if (wdf_max <= 0) return 0;  // indexed without weight (a boolean term, an acronym)
+double max_term_weight(const TermBoundStats& stats, double termfreq) {
   double n = std::min(termfreq, stats.docs);
   double tw = (stats.docs - n + 0.5) / (n + 0.5);
   double idf;
@@ -140,24 +136,21 @@ double max_term_weight(const TermBoundStats& stats, double termfreq,
     if (tw < 2) tw = tw * 0.5 + 1;  // Xapian's damping, as in the weights themselves
     idf = std::log(tw);
   }
-  double weight = std::max(0.0, idf) * (stats.k1 + 1);
-  if (std::isinf(wdf_max)) return weight;
-  return weight * wdf_max / (wdf_max + stats.k1 * (1 - stats.b + stats.b * stats.shortest));
+  return std::max(0.0, idf) * (stats.k1 + 1);
 }
 
-// A bound on what one part's Xapian query adds to a passage's weight. Phrases, NEAR and
-// the other operators weigh as the sum of their terms; a synonym or a wildcard weighs
+// A bound on what one part's Xapian query adds to a passage's weight; `termfreq` gives
+// a query term's frequency (from the MSet: no round trip to remote shards). Phrases, NEAR
+// and the other operators weigh as the sum of their terms; a synonym or a wildcard weighs
 // as one term whose frequency is at least that of its most frequent term (a wildcard's
 // expansion is unknown here: at least 1); a posting source adds `constant`.
-double part_query_bound(const Xapian::Database& db, const TermBoundStats& stats,
+double part_query_bound(const TermBoundStats& stats,
+                        const std::function<double(const std::string&)>& termfreq,
                         const Xapian::Query& query, double constant) {
   using Q = Xapian::Query;
   switch (query.get_type()) {
-    case Q::LEAF_TERM: {
-      const std::string term = *query.get_terms_begin();
-      return max_term_weight(stats, static_cast<double>(db.get_termfreq(term)),
-                             static_cast<double>(db.get_collection_freq(term)));
-    }
+    case Q::LEAF_TERM:
+      return max_term_weight(stats, termfreq(*query.get_terms_begin()));
     case Q::LEAF_MATCH_ALL:
       return max_term_weight(stats, stats.docs);
     case Q::LEAF_MATCH_NOTHING:
@@ -171,8 +164,7 @@ double part_query_bound(const Xapian::Database& db, const TermBoundStats& stats,
       for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
         const Q sub = query.get_subquery(i);
         if (sub.get_type() == Q::LEAF_TERM)
-          most_frequent =
-              std::max(most_frequent, static_cast<double>(db.get_termfreq(*sub.get_terms_begin())));
+          most_frequent = std::max(most_frequent, termfreq(*sub.get_terms_begin()));
       }
       return max_term_weight(stats, most_frequent);
     }
@@ -180,13 +172,13 @@ double part_query_bound(const Xapian::Database& db, const TermBoundStats& stats,
     case Q::OP_FILTER:  // the others only select
       return query.get_num_subqueries() == 0
                  ? 0
-                 : part_query_bound(db, stats, query.get_subquery(0), constant);
+                 : part_query_bound(stats, termfreq, query.get_subquery(0), constant);
     default:
       break;
   }
   double sum = 0;
   for (size_t i = 0; i < query.get_num_subqueries(); ++i)
-    sum += part_query_bound(db, stats, query.get_subquery(i), constant);
+    sum += part_query_bound(stats, termfreq, query.get_subquery(i), constant);
   return sum;
 }
 
@@ -788,26 +780,25 @@ void sort_by_date(std::vector<RankedStatement>& ranked, const Xapian::KeyMaker& 
 
 }  // namespace
 
-void Searcher::set_tier_offset(Run& run) {
+void Searcher::set_tier_offset(Run& run, const Xapian::MSet& mset) {
   // The tier is OR-ed in: a passage outside it weighs at most what the other parts of
   // the query can add, bounded from the collection statistics (see max_term_weight) so
   // that a tier hit's score is the same on one database and on any shards.
   if (run.tier_bonus <= 0) return;
   TermBoundStats stats;
   stats.docs = static_cast<double>(db_.get_doccount());
-  double total_length = static_cast<double>(db_.get_total_length());
-  if (run.ranking.passage_stats) {
-    stats.docs = std::max(1.0, stats.docs - record_count_);
-    total_length -= record_length_;
-  }
+  if (run.ranking.passage_stats) stats.docs = std::max(1.0, stats.docs - record_count_);
   stats.k1 = run.ranking.k1;
-  stats.b = run.ranking.b;
   stats.lucene_idf = run.ranking.lucene_idf;
-  const double average = total_length / stats.docs;
-  const double shortest = static_cast<double>(db_.get_doclength_lower_bound());
-  stats.shortest = std::max(average > 0 ? shortest / average : 1.0, run.ranking.min_normlen);
+  auto termfreq = [&](const std::string& term) {
+    return static_cast<double>(mset.get_termfreq(term));
+  };
   auto part_bound = [&](const PlanPart& part, const Xapian::Query& query) {
-    return part.kind == PartKind::Tier ? 0.0 : part_query_bound(db_, stats, query, part.constant);
+    // Tiers are what is bounded away; acronyms and filters are indexed without weight.
+    if (part.kind == PartKind::Tier || part.kind == PartKind::Acronym ||
+        part.kind == PartKind::Filter)
+      return 0.0;
+    return part_query_bound(stats, termfreq, query, part.constant);
   };
   double bound = 0;
   for (const ExplainComponent& component : run.explained)
@@ -827,6 +818,7 @@ void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
       sum_by_statement(mset, id_slot, run.ranking.other_passages, run.tier_bonus);
   if (run.date_key) sort_by_date(ranked, *run.date_key, options.sort == SortOrder::DateDescending);
   // A statement outside the tier may sum several passages: above one passage's bound.
+  set_tier_offset(run, mset);
   for (auto& statement : ranked)
     if (statement.weight < run.tier_bonus)
       run.tier_offset = std::max(run.tier_offset, statement.weight);
@@ -904,6 +896,7 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
     mset = enquire.get_mset(options.offset, options.limit, check_at_least);
   }
   run.result.estimated_matches = mset.get_matches_estimated();
+  set_tier_offset(run, mset);
   if (facets) run.result.facets = facets->collect();
   if (facets && exact_facets)
     run.result.facet_sample = {run.result.facets.empty() ? 0 : run.result.facets[0].total, true};
@@ -986,7 +979,6 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   add_feedback(run, enquire);
   run.result.parsed = run.built.query.get_description();
   set_sort(run, enquire);
-  set_tier_offset(run);
   if (run.statements && run.ranking.other_passages > 0)
     collect_statements(run, enquire);
   else

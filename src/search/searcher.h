@@ -199,7 +199,7 @@ class Searcher {
   void configure_enquire(Run& run, Xapian::Enquire& enquire);
   void add_feedback(Run& run, Xapian::Enquire& enquire);  // --prf: a first match, then expand
   void set_sort(Run& run, Xapian::Enquire& enquire);
-  void set_tier_offset(Run& run);
+  void set_tier_offset(Run& run, const Xapian::MSet& mset);
   void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
   void collect_passages(Run& run, Xapian::Enquire& enquire);
   unsigned collapse_per_doc(const Run& run) const;  // passages kept per statement; 0 = all
