@@ -495,6 +495,15 @@ TEST(ShardedSearch, ProgsrvShardsGiveOneDatabasesResults) {
   Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
   expect_same_results(one, remote, "3 xapian-progsrv shards");
   expect_same_explanations(one, remote);
+}
+
+TEST(ShardedSearch, LikeOverProgsrvShardsGivesOneDatabasesResults) {
+  const Corpus& c = corpus();
+  TempDir dir;
+  std::string text = "# polsearch-aux " + c.sharded + "/aux\n";
+  for (unsigned k = 0; k < 3; ++k)
+    text += "remote :xapian-progsrv " + c.sharded + "/" + shard_folder(k) + "\n";
+  Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
   expect_same_like_results(one, remote);
 }
 
