@@ -244,9 +244,9 @@ std::vector<std::string> canonical(const SearchResult& r) {
     std::string row = std::to_string(h.weight) + " " + h.doc_id + " #" + std::to_string(h.passage) +
                       " +" + std::to_string(h.collapsed);
     // The score is the weight, except in a tier (all words, --like's other statements):
-    // there it adds Xapian's bound on the rest of the query, which Xapian computes per
-    // shard (docs/DEPLOYMENT.md), so only scores outside a tier are compared.
-    if (h.score == h.weight) row += " score " + std::to_string(h.score);
+    // there it is the weight less the tier's bonus plus a bound on the rest of the query
+    // from the collection statistics, the same whatever the shards.
+    row += " score " + std::to_string(h.score) + (h.all_terms ? " all words" : "");
     for (auto& s : h.highlights)
       row += " [" + std::to_string(s.start) + "," + std::to_string(s.end) + " " + s.label + "]";
     rows.push_back(row);
@@ -424,8 +424,7 @@ TEST(ShardedSearch, RefusesAMixedSet) {
 
 // --explain over remote shards weighs each part within the hit's statement (its
 // membership term), not with the single-passage filter remote servers cannot run:
-// the parts must be those of one database. A tier's constant is Xapian's bound on
-// the rest of the query, per shard (see canonical()), so it is left out.
+// the parts must be those of one database, the tier's included (see canonical()).
 void expect_same_explanations(Searcher& expected, Searcher& actual) {
   SearchOptions explain;
   explain.explain = true;
@@ -434,7 +433,7 @@ void expect_same_explanations(Searcher& expected, Searcher& actual) {
     for (const Hit& h : searcher.search(query, explain).hits) {
       std::string row = h.doc_id + " #" + std::to_string(h.passage);
       for (const ExplainPart& p : h.explain.value_or(std::vector<ExplainPart>{}))
-        if (p.kind != "tier") row += " | " + p.kind + " " + p.term + " " + std::to_string(p.weight);
+        row += " | " + p.kind + " " + p.term + " " + std::to_string(p.weight);
       out.push_back(row);
     }
     std::sort(out.begin(), out.end());
@@ -445,6 +444,33 @@ void expect_same_explanations(Searcher& expected, Searcher& actual) {
     EXPECT_FALSE(want.empty()) << query;
     EXPECT_EQ(rows(actual, query), want) << query;
   }
+}
+
+// --like over remote shards keeps the seed out with a query of terms (the statement's
+// membership term and words that tell the seed from its statement's other passages):
+// results, scores, counts, facets and "+N more" must be one database's. Seeds: a passage
+// of the samples and the best passages of a few queries (long speeches, when the shared
+// corpus is there: many passages to tell apart).
+void expect_same_like_results(Searcher& expected, Searcher& actual) {
+  std::vector<PassageRef> seeds = {{"seed-zelenskyy-security-guarantees", 4}};
+  for (const char* query : {"economy jobs", "Article 5", "freedom"})
+    for (const Hit& h : expected.search(query, SearchOptions{}).hits)
+      if (seeds.size() < 4 && h.doc_id != seeds.back().doc_id)
+        seeds.push_back({h.doc_id, h.passage});
+  SearchOptions plain, faceted, filtered;
+  faceted.facets = true;
+  faceted.per_doc = 2;
+  faceted.explain = true;
+  filtered.limit = 20;
+  for (const PassageRef& seed : seeds)
+    for (const SearchOptions* base : {&plain, &faceted, &filtered}) {
+      SearchOptions options = *base;
+      options.like = seed;
+      const std::string query = base == &filtered ? "security OR war" : "";
+      const std::vector<std::string> want = canonical(expected.search(query, options));
+      EXPECT_GT(want.size(), 2u) << seed.str();
+      EXPECT_EQ(canonical(actual.search(query, options)), want) << "--like " << seed.str();
+    }
 }
 
 TEST(ShardedSearch, LocalShardsGiveOneDatabasesResults) {
@@ -469,14 +495,96 @@ TEST(ShardedSearch, ProgsrvShardsGiveOneDatabasesResults) {
   Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
   expect_same_results(one, remote, "3 xapian-progsrv shards");
   expect_same_explanations(one, remote);
+}
+
+TEST(ShardedSearch, LikeOverProgsrvShardsGivesOneDatabasesResults) {
+  const Corpus& c = corpus();
+  TempDir dir;
+  std::string text = "# polsearch-aux " + c.sharded + "/aux\n";
+  for (unsigned k = 0; k < 3; ++k)
+    text += "remote :xapian-progsrv " + c.sharded + "/" + shard_folder(k) + "\n";
+  Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
+  expect_same_like_results(one, remote);
+}
+
+// A seed whose statement has another passage with exactly its words cannot be told
+// apart by terms: over remote shards that --like is refused, naming the seed; its
+// statement's other passages still work.
+TEST(ShardedSearch, LikeOverRemoteShardsRefusesASeedWithATwinPassage) {
+  TempDir dir;
+  const std::string twice =
+      "Peace talks resumed in Geneva today, and the delegations said that the ceasefire along "
+      "the border must hold while observers from many countries watch the line of contact and "
+      "report every violation to the council, which meets again next week.";
+  const std::string between =
+      "The economy grew faster than expected this quarter, driven by exports of grain and "
+      "steel, while inflation slowed and the central bank kept its rates unchanged for a third "
+      "meeting in a row, citing uncertainty about energy prices and the war.";
+  testing::write_file(dir.path() / "in.jsonl",
+                      "{\"id\":\"twin\",\"text\":\"" + twice + "\\n\\n" + between + "\\n\\n" +
+                          twice +
+                          "\"}\n{\"id\":\"other\",\"text\":\"Ceasefire talks in Geneva touched on "
+                          "inflation, exports, the central bank and energy prices.\"}\n");
+  const std::string db = (dir.path() / "db").string();
+  auto indexed = run_command({testing::indexer_path(), "--db", db, "--shards", "2", "-q",
+                              (dir.path() / "in.jsonl").string()});
+  ASSERT_EQ(indexed.exit_status, 0) << indexed.err;
+  std::string text = "# polsearch-aux " + db + "/aux\n";
+  for (unsigned k = 0; k < 2; ++k)
+    text += "remote :xapian-progsrv " + db + "/" + shard_folder(k) + "\n";
+  Searcher local(db, ShardOptions{}), remote(stub(dir, "twin.stub", text), ShardOptions{});
   SearchOptions like;
-  like.like = PassageRef{"seed-zelenskyy-security-guarantees", 4};
+  like.like = PassageRef{"twin", 1};
+  EXPECT_EQ(canonical(remote.search("", like)), canonical(local.search("", like)));
+  EXPECT_FALSE(local.search("", like).hits.empty());
+  like.like = PassageRef{"twin", 0};
+  ASSERT_EQ(local.statement("twin").passages.size(), 3u);
+  const SearchResult twin = local.search("", like);  // locally the seed's twin, #2, is found
+  ASSERT_FALSE(twin.hits.empty());
+  EXPECT_EQ(twin.hits[0].doc_id + " #" + std::to_string(twin.hits[0].passage), "twin #2");
   try {
     remote.search("", like);
-    ADD_FAILURE() << "--like accepted over remote shards";
+    ADD_FAILURE() << "--like twin#0 accepted over remote shards";
   } catch (const ShardError& e) {
-    EXPECT_NE(std::string(e.what()).find("--like needs local shards"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find(": --like twin#0 over remote shards: another passage of "
+                                         "that statement has exactly the same words"),
+              std::string::npos)
         << e.what();
+  }
+}
+
+// polsearch's own BM25 (ranking.passage_stats, ranking.lucene_idf) is a Xapian::Weight
+// subclass that xapian-progsrv and xapian-tcpsrv cannot run: refused over remote shards
+// with exit 3 and a message naming the knob and the way out; local shards run it.
+TEST(ShardedSearch, OwnWeightingOverRemoteShardsIsRefusedNamingTheKnob) {
+  TempDir dir;
+  const std::string db = (dir.path() / "db").string();
+  ASSERT_EQ(run_command({testing::indexer_path(), "--db", db, "--shards", "2", "-q", samples()})
+                .exit_status,
+            0);
+  std::string text = "# polsearch-aux " + db + "/aux\n";
+  for (unsigned k = 0; k < 2; ++k)
+    text += "remote :xapian-progsrv " + db + "/" + shard_folder(k) + "\n";
+  const std::string remote = stub(dir, "remote.stub", text);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--lucene-idf", "on"},
+       ": ranking.lucene_idf needs polsearch's own BM25 weighting, which Xapian's remote "
+       "servers (xapian-tcpsrv, xapian-progsrv) cannot run: they know only Xapian's built-in "
+       "weights. Search local shards, or turn it off (searcher --lucene-idf off, or the "
+       "schema's [ranking])"},
+      {{"--passage-stats", "on", "--lucene-idf", "on"},
+       ": ranking.passage_stats and ranking.lucene_idf need polsearch's own BM25 weighting"},
+  };
+  for (const auto& [options, message] : cases) {
+    std::vector<std::string> argv = {testing::searcher_path(), "--db", remote};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back("security guarantees");
+    auto refused = run_command(argv);
+    EXPECT_EQ(refused.exit_status, 3) << refused.err;
+    EXPECT_NE(refused.err.find(remote + message), std::string::npos) << refused.err;
+    argv[2] = db;
+    auto local = run_command(argv);
+    EXPECT_EQ(local.exit_status, 0) << local.err;
   }
 }
 

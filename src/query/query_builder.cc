@@ -667,9 +667,9 @@ QueryPlan QueryBuilder::with_all_words_tier(const QueryPlan& any_word,
   // word, so they come first; BM25 orders within each tier.
   double bonus = 1000.0 * static_cast<double>(words.size() + 1);
   auto* source = new Xapian::FixedWeightPostingSource(bonus);
-  P tier =
-      P::combine(Q::OP_FILTER,
-                 {P::part(Q(source->release()), {PartKind::Tier, "", "all words"}), and_of(words)});
+  P tier = P::combine(
+      Q::OP_FILTER,
+      {P::part(Q(source->release()), {PartKind::Tier, "", "all words", bonus}), and_of(words)});
   out.all_terms_bonus = bonus;
   // OR, not AND_MAYBE: once ten passages are in the tier, Xapian's OR lets the tier
   // (an AND of every word) drive the match, far faster than walking the words (measured).
@@ -686,9 +686,10 @@ QueryPlan QueryBuilder::coverage(const BagParts& bag) {
     std::string term = key_term(*node);
     double idf = term.empty() ? 0 : lookups_.idf(term);
     if (idf <= 0) continue;
-    auto* source = new Xapian::FixedWeightPostingSource(options_.coverage_weight * idf);
+    const double share_weight = options_.coverage_weight * idf;
+    auto* source = new Xapian::FixedWeightPostingSource(share_weight);
     std::string shown = term.rfind(terms::kStem, 0) == 0 ? term.substr(terms::kStem.size()) : term;
-    P share = P::part(Q(source->release()), {PartKind::Coverage, node->text, shown});
+    P share = P::part(Q(source->release()), {PartKind::Coverage, node->text, shown, share_weight});
     words.push_back(P::combine(Q::OP_FILTER, {share, P::selector(plan.query())}));
   }
   if (words.size() < options_.coverage_min_words) return P();

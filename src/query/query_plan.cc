@@ -162,6 +162,25 @@ void QueryPlan::collect(std::vector<const Node*>& out) const {
   for (size_t i = 0; i < weighed; ++i) n.subs[i].collect(out);
 }
 
+double QueryPlan::weight_bound(const PartBound& part_bound) const {
+  if (!node_) return 0;
+  const Node& n = *node_;
+  switch (n.type) {
+    case Node::Type::Selector:
+      return 0;
+    case Node::Type::Part:
+      return part_bound(n.info, n.leaf);
+    case Node::Type::Scale:
+      return n.factor * n.subs[0].weight_bound(part_bound);
+    case Node::Type::Operator:
+      break;
+  }
+  double sum = 0;
+  size_t weighed = weighted_subplans(n.op, n.subs.size());
+  for (size_t i = 0; i < weighed; ++i) sum += n.subs[i].weight_bound(part_bound);
+  return sum;
+}
+
 std::vector<PlanPart> QueryPlan::parts() const {
   std::vector<const Node*> nodes;
   collect(nodes);

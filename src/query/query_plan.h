@@ -8,6 +8,7 @@
 // look-ups in the index go through QueryLookups before or while the builder runs.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,8 +39,9 @@ std::string_view part_kind_name(PartKind kind);  // "stem", "exact", ... (explai
 
 struct PlanPart {
   PartKind kind = PartKind::Exact;
-  std::string label;  // the query words it came from, as written ("" if none)
-  std::string term;   // what it matches: a stem, a form, "word word", a tier's name
+  std::string label;    // the query words it came from, as written ("" if none)
+  std::string term;     // what it matches: a stem, a form, "word word", a tier's name
+  double constant = 0;  // a constant part's weight (a tier, a coverage share); 0 otherwise
 };
 
 class QueryPlan {
@@ -71,6 +73,11 @@ class QueryPlan {
   Xapian::Query query_weighing_only(size_t index) const;
   // The query of weighted part number `index` alone.
   Xapian::Query part_query(size_t index) const;
+
+  // A bound on the plan's weight for any passage: `part_bound` of each weighted part,
+  // times the scale factors above it, summed (every operator of a plan adds weights).
+  using PartBound = std::function<double(const PlanPart&, const Xapian::Query&)>;
+  double weight_bound(const PartBound& part_bound) const;
 
  private:
   struct Node;

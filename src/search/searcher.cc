@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "match_counts.h"
@@ -111,6 +113,73 @@ QueryPlan feedback_part(const std::string& term, const std::vector<HighlightPatt
       break;
     }
   return QueryPlan::part(Xapian::Query(term), {PartKind::Feedback, label, stem});
+}
+
+// The most one term can add to a passage's weight under the searcher's BM25: its idf
+// times (k1 + 1), the limit as its wdf grows. Only statistics that Xapian merges across
+// shards go in (N and the term's frequency), so the bound is the same on one database and
+// on any shards; Xapian's own get_max_possible() also uses each shard's wdf and length
+// bounds and takes the largest shard's.
+struct TermBoundStats {
+  double docs = 0;  // N as the weighting counts it
+  double k1 = 0;
+  bool lucene_idf = false;
+};
+
+double max_term_weight(const TermBoundStats& stats, double termfreq) {
+  double n = std::min(termfreq, stats.docs);
+  double tw = (stats.docs - n + 0.5) / (n + 0.5);
+  double idf;
+  if (stats.lucene_idf) {
+    idf = std::log1p(tw);
+  } else {
+    if (tw < 2) tw = tw * 0.5 + 1;  // Xapian's damping, as in the weights themselves
+    idf = std::log(tw);
+  }
+  return std::max(0.0, idf) * (stats.k1 + 1);
+}
+
+// A bound on what one part's Xapian query adds to a passage's weight; `termfreq` gives
+// a query term's frequency (from the MSet: no round trip to remote shards). Phrases, NEAR
+// and the other operators weigh as the sum of their terms; a synonym or a wildcard weighs
+// as one term whose frequency is at least that of its most frequent term (a wildcard's
+// expansion is unknown here: at least 1); a posting source adds `constant`.
+double part_query_bound(const TermBoundStats& stats,
+                        const std::function<double(const std::string&)>& termfreq,
+                        const Xapian::Query& query, double constant) {
+  using Q = Xapian::Query;
+  switch (query.get_type()) {
+    case Q::LEAF_TERM:
+      return max_term_weight(stats, termfreq(*query.get_terms_begin()));
+    case Q::LEAF_MATCH_ALL:
+      return max_term_weight(stats, stats.docs);
+    case Q::LEAF_MATCH_NOTHING:
+      return 0;
+    case Q::LEAF_POSTING_SOURCE:
+      return constant;
+    case Q::OP_WILDCARD:
+      return max_term_weight(stats, 1);
+    case Q::OP_SYNONYM: {
+      double most_frequent = 1;
+      for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        const Q sub = query.get_subquery(i);
+        if (sub.get_type() == Q::LEAF_TERM)
+          most_frequent = std::max(most_frequent, termfreq(*sub.get_terms_begin()));
+      }
+      return max_term_weight(stats, most_frequent);
+    }
+    case Q::OP_AND_NOT:
+    case Q::OP_FILTER:  // the others only select
+      return query.get_num_subqueries() == 0
+                 ? 0
+                 : part_query_bound(stats, termfreq, query.get_subquery(0), constant);
+    default:
+      break;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i)
+    sum += part_query_bound(stats, termfreq, query.get_subquery(i), constant);
+  return sum;
 }
 
 // Sort key for date orders: the date value, and for undated passages a key that puts
@@ -333,18 +402,25 @@ void Searcher::note_missing_shards(SearchResult& result) const {
                             " shards did not answer and their statements are left out: " + names);
 }
 
-void Searcher::check_remote_support(const SearchOptions& options,
-                                    const RankingParams& ranking) const {
+void Searcher::check_remote_support(const RankingParams& ranking) const {
   if (!shards_ || !shards_->has_remote()) return;
-  // Xapian's remote servers only know its own weighting schemes and posting sources.
-  if (ranking.passage_stats || ranking.lucene_idf)
-    throw ShardError(path_ +
-                     ": ranking.passage_stats and ranking.lucene_idf need polsearch's own "
-                     "weighting, which Xapian's remote servers cannot run; use local shards");
-  if (options.like)
-    throw ShardError(path_ +
-                     ": --like needs local shards (Xapian's remote servers cannot run "
-                     "polsearch's single-passage filter, which keeps the seed passage out)");
+  // Xapian's remote servers run only Xapian's own weighting schemes and posting sources,
+  // and Xapian 1.4 has no public API for a server that registers more (docs/DEPLOYMENT.md).
+  if (!ranking.passage_stats && !ranking.lucene_idf) return;
+  std::string knobs, options;
+  for (auto [on, knob, option] :
+       {std::tuple{ranking.passage_stats, "passage_stats", "passage-stats"},
+        std::tuple{ranking.lucene_idf, "lucene_idf", "lucene-idf"}}) {
+    if (!on) continue;
+    knobs += std::string(knobs.empty() ? "" : " and ") + "ranking." + knob;
+    options += std::string(options.empty() ? "" : " ") + "--" + option + " off";
+  }
+  const bool both = ranking.passage_stats && ranking.lucene_idf;
+  throw ShardError(path_ + ": " + knobs + (both ? " need" : " needs") +
+                   " polsearch's own BM25 weighting, which Xapian's remote servers "
+                   "(xapian-tcpsrv, xapian-progsrv) cannot run: they know only Xapian's "
+                   "built-in weights. Search local shards, or turn it off (searcher " +
+                   options + ", or the schema's [ranking])");
 }
 
 StatementView Searcher::statement(const std::string& id) {
@@ -420,7 +496,19 @@ Xapian::Query Searcher::like_query(const PassageRef& seed, unsigned max_terms, d
   explained.push_back({similar});
   explained.push_back({others});
   return Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, similar.query(), others.query()),
-           single_document_query(db_, passage.docid));
+           seed_passage_query(seed, passage.docid));
+}
+
+Xapian::Query Searcher::seed_passage_query(const PassageRef& seed, Xapian::docid docid) const {
+  if (!shards_ || !shards_->has_remote()) return single_document_query(db_, docid);
+  // Remote servers run no posting source of ours: the seed is singled out by terms.
+  std::optional<Xapian::Query> by_terms = passage_by_terms(db_, schema_, seed.doc_id, docid);
+  if (!by_terms)
+    throw ShardError(
+        path_ + ": --like " + seed.str() +
+        " over remote shards: another passage of that statement has exactly the "
+        "same words, so the seed cannot be told apart by its terms (use local shards)");
+  return *by_terms;
 }
 
 void Searcher::update_record_stats() {
@@ -459,8 +547,9 @@ struct Searcher::Run {
   // taken off in the output.
   std::vector<ExplainComponent> explained;
   double tier_bonus = 0;
-  // The highest weight a hit outside the tier can have. A tier hit's score is its
-  // weight less the (huge) bonus plus this, so that scores fall as rank grows.
+  // A bound on the weight of a hit outside the tier, the same whatever the shards
+  // (set_tier_offset). A tier hit's score is its weight less the (huge) bonus plus
+  // this, so that scores fall as rank grows.
   double tier_offset = 0;
   std::unique_ptr<Xapian::Weight> scheme;
   std::unique_ptr<Xapian::KeyMaker> date_key;  // with a date order; must outlive the enquire
@@ -693,10 +782,30 @@ void sort_by_date(std::vector<RankedStatement>& ranked, const Xapian::KeyMaker& 
 
 }  // namespace
 
-void Searcher::set_tier_offset(Run& run, double max_possible) {
-  // The tier is OR-ed in, so Xapian's bound on any weight is the bonus plus the bound
-  // on the rest of the query: what a passage outside the tier can reach at most.
-  if (run.tier_bonus > 0) run.tier_offset = std::max(0.0, max_possible - run.tier_bonus);
+void Searcher::set_tier_offset(Run& run, const Xapian::MSet& mset) {
+  // The tier is OR-ed in: a passage outside it weighs at most what the other parts of
+  // the query can add, bounded from the collection statistics (see max_term_weight) so
+  // that a tier hit's score is the same on one database and on any shards.
+  if (run.tier_bonus <= 0) return;
+  TermBoundStats stats;
+  stats.docs = static_cast<double>(db_.get_doccount());
+  if (run.ranking.passage_stats) stats.docs = std::max(1.0, stats.docs - record_count_);
+  stats.k1 = run.ranking.k1;
+  stats.lucene_idf = run.ranking.lucene_idf;
+  auto termfreq = [&](const std::string& term) {
+    return static_cast<double>(mset.get_termfreq(term));
+  };
+  auto part_bound = [&](const PlanPart& part, const Xapian::Query& query) {
+    // Tiers are what is bounded away; acronyms and filters are indexed without weight.
+    if (part.kind == PartKind::Tier || part.kind == PartKind::Acronym ||
+        part.kind == PartKind::Filter)
+      return 0.0;
+    return part_query_bound(stats, termfreq, query, part.constant);
+  };
+  double bound = 0;
+  for (const ExplainComponent& component : run.explained)
+    bound += component.plan.weight_bound(part_bound);
+  run.tier_offset = bound;
 }
 
 void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
@@ -711,7 +820,7 @@ void Searcher::collect_statements(Run& run, Xapian::Enquire& enquire) {
       sum_by_statement(mset, id_slot, run.ranking.other_passages, run.tier_bonus);
   if (run.date_key) sort_by_date(ranked, *run.date_key, options.sort == SortOrder::DateDescending);
   // A statement outside the tier may sum several passages: above one passage's bound.
-  set_tier_offset(run, mset.get_max_possible());
+  set_tier_offset(run, mset);
   for (auto& statement : ranked)
     if (statement.weight < run.tier_bonus)
       run.tier_offset = std::max(run.tier_offset, statement.weight);
@@ -789,7 +898,7 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
     mset = enquire.get_mset(options.offset, options.limit, check_at_least);
   }
   run.result.estimated_matches = mset.get_matches_estimated();
-  set_tier_offset(run, mset.get_max_possible());
+  set_tier_offset(run, mset);
   if (facets) run.result.facets = facets->collect();
   if (facets && exact_facets)
     run.result.facet_sample = {run.result.facets.empty() ? 0 : run.result.facets[0].total, true};
@@ -861,7 +970,7 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   auto started = std::chrono::steady_clock::now();
   analyzer_.set_language(options.language.empty() ? schema_.default_language : options.language);
   Run run{options, effective_ranking(options)};
-  check_remote_support(options, run.ranking);
+  check_remote_support(run.ranking);
   run.like_mode = options.like.has_value();
   run.statements = options.unit == RankUnit::Statement;
   run.result.query = query;

@@ -190,7 +190,7 @@ class Searcher {
   // Where the spelling table and the compound synonyms are: a sharded database's
   // auxiliary database, else the database itself.
   const Xapian::Database& tables_db() const;
-  void check_remote_support(const SearchOptions& options, const RankingParams& ranking) const;
+  void check_remote_support(const RankingParams& ranking) const;
   // run() in steps: each reads and extends the Run it is given.
   struct Run;
   SearchResult run(const std::string& query, const SearchOptions& options);
@@ -199,7 +199,7 @@ class Searcher {
   void configure_enquire(Run& run, Xapian::Enquire& enquire);
   void add_feedback(Run& run, Xapian::Enquire& enquire);  // --prf: a first match, then expand
   void set_sort(Run& run, Xapian::Enquire& enquire);
-  void set_tier_offset(Run& run, double max_possible);
+  void set_tier_offset(Run& run, const Xapian::MSet& mset);
   void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
   void collect_passages(Run& run, Xapian::Enquire& enquire);
   unsigned collapse_per_doc(const Run& run) const;  // passages kept per statement; 0 = all
@@ -211,6 +211,8 @@ class Searcher {
   void add_explanation(const Run& run, Hit& hit);
   nlohmann::json statement_metadata(const std::string& id);
   std::unique_ptr<Xapian::Weight> weighting(const RankingParams& ranking);
+  // Matches the --like seed passage alone, to keep it out of the results.
+  Xapian::Query seed_passage_query(const PassageRef& seed, Xapian::docid docid) const;
   Xapian::Query like_query(const PassageRef& seed, unsigned max_terms, double& tier_bonus,
                            SearchResult& result, std::vector<HighlightPattern>& highlights,
                            std::vector<ExplainComponent>& explained);

@@ -78,6 +78,26 @@ std::vector<StatementPassage> read_all(const Xapian::Database& db, const Members
   return out;
 }
 
+// A document's terms, sorted.
+std::vector<std::string> sorted_terms(const Xapian::Database& db, Xapian::docid docid) {
+  std::vector<std::string> out;
+  for (auto it = db.termlist_begin(docid); it != db.termlist_end(docid); ++it) out.push_back(*it);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool has_term(const std::vector<std::string>& sorted, const std::string& term) {
+  return std::binary_search(sorted.begin(), sorted.end(), term);
+}
+
+// The first of `terms` that `other` lacks, or nullptr.
+const std::string* first_missing(const std::vector<std::string>& terms,
+                                 const std::vector<std::string>& other) {
+  for (const std::string& t : terms)
+    if (!has_term(other, t)) return &t;
+  return nullptr;
+}
+
 [[noreturn]] void no_statement(const std::string& id) {
   throw NotFoundError("no statement with id '" + id + "' in this database");
 }
@@ -178,6 +198,34 @@ Xapian::Query single_document_query(const Xapian::Database& db, Xapian::docid do
   return Xapian::Query((new SingleDocumentSource(static_cast<Xapian::docid>((docid - 1) / n + 1),
                                                  uuids[(docid - 1) % n]))
                            ->release());
+}
+
+std::optional<Xapian::Query> passage_by_terms(const Xapian::Database& db, const Schema& schema,
+                                              const std::string& id, Xapian::docid docid) {
+  using Q = Xapian::Query;
+  const std::string membership = terms::membership_term(schema, id);
+  const std::vector<std::string> own = sorted_terms(db, docid);
+  std::vector<std::string> present, absent;  // terms the passage has / lacks
+  for (auto it = db.postlist_begin(membership); it != db.postlist_end(membership); ++it) {
+    if (*it == docid) continue;
+    const std::vector<std::string> other = sorted_terms(db, *it);
+    // Already told apart by a term chosen for an earlier passage?
+    if (first_missing(present, other) ||
+        std::any_of(absent.begin(), absent.end(),
+                    [&](const std::string& t) { return has_term(other, t); }))
+      continue;
+    if (const std::string* mine = first_missing(own, other)) {
+      present.push_back(*mine);
+    } else if (const std::string* theirs = first_missing(other, own)) {
+      absent.push_back(*theirs);
+    } else {
+      return std::nullopt;
+    }
+  }
+  present.push_back(membership);
+  Q query(Q::OP_AND, present.begin(), present.end());
+  if (absent.empty()) return query;
+  return Q(Q::OP_AND_NOT, query, Q(Q::OP_OR, absent.begin(), absent.end()));
 }
 
 }  // namespace polsearch

@@ -69,5 +69,12 @@ Xapian::Query single_document_query(Xapian::docid docid);
 // The same for `db`, which may be several databases (local shards), each matching
 // with its own document ids.
 Xapian::Query single_document_query(const Xapian::Database& db, Xapian::docid docid);
+// A query matching passage `docid` of statement `id` alone, made of terms only, which
+// Xapian's remote servers can run (they cannot run single_document_query's posting
+// source): the statement's membership term, and for each other passage of the
+// statement a term this passage has and that one lacks, or one that one has and this
+// passage lacks. nullopt if another passage has exactly the same terms.
+std::optional<Xapian::Query> passage_by_terms(const Xapian::Database& db, const Schema& schema,
+                                              const std::string& id, Xapian::docid docid);
 
 }  // namespace polsearch
