@@ -108,7 +108,7 @@ void print_table(const std::vector<BenchQuery>& queries, size_t slowest) {
 int usage() {
   std::cerr << "usage: querytail --db DIR [--queries queries_syntax.tsv] "
                "[--mode plain|explain|expand] [--repeat N] [--dump FILE] [--slowest N] "
-               "[--cpu 1]\n";
+               "[--cpu 1] [--check-at-least N]\n";
   return kExitUsage;
 }
 
@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   unsigned repeat = 3;
   size_t slowest = 10;
   bool cpu = false;
+  unsigned check_at_least = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (i + 1 >= argc) return usage();
@@ -137,6 +138,8 @@ int main(int argc, char** argv) {
       slowest = std::stoul(value);
     else if (arg == "--cpu")
       cpu = value == "1";
+    else if (arg == "--check-at-least")
+      check_at_least = static_cast<unsigned>(std::stoul(value));
     else
       return usage();
   }
@@ -152,6 +155,7 @@ int main(int argc, char** argv) {
     options.per_doc = 0;  // as compare: the peers do not collapse per statement
     options.explain = mode == "explain";
     options.expand = mode == "expand";
+    options.check_at_least = check_at_least;  // e.g. the doccount: no pruning
     std::ofstream dump;
     if (!dump_path.empty()) dump.open(dump_path);
     for (unsigned pass = 0; pass < repeat; ++pass) {

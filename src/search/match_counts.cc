@@ -18,11 +18,9 @@ Xapian::Enquire unranked(const Xapian::Database& db, const Xapian::Query& query)
 // Counts the passages it sees per statement, through the memo.
 class StatementSpy : public Xapian::MatchSpy {
  public:
-  StatementSpy(StatementMemo& memo, Xapian::valueno slot, std::vector<Xapian::docid>* docids)
-      : memo_(memo), slot_(slot), docids_(docids) {}
+  StatementSpy(StatementMemo& memo, Xapian::valueno slot) : memo_(memo), slot_(slot) {}
   void operator()(const Xapian::Document& doc, double) override {
     ++passages_;
-    if (docids_) docids_->push_back(doc.get_docid());
     // As ValueCountMatchSpy: a passage without an id counts, but for no statement.
     uint32_t statement = memo_.statement_of(doc, slot_);
     if (statement != StatementMemo::kNoStatement) ++counts_[statement];
@@ -33,7 +31,6 @@ class StatementSpy : public Xapian::MatchSpy {
  private:
   StatementMemo& memo_;
   Xapian::valueno slot_;
-  std::vector<Xapian::docid>* docids_;
   Xapian::doccount passages_ = 0;
   std::unordered_map<uint32_t, Xapian::doccount> counts_;
 };
@@ -75,13 +72,11 @@ uint32_t StatementMemo::statement_of(const Xapian::Document& doc, Xapian::valuen
   return it->second;
 }
 
-Xapian::MSet MatchCounter::match(const Xapian::Query& query, Seen& seen,
-                                 std::vector<Xapian::docid>* docids) const {
+Xapian::MSet MatchCounter::match(const Xapian::Query& query, Seen& seen) const {
   Xapian::Enquire enquire = unranked(db_, query);
   // At least one item: with none, Xapian only estimates from term statistics.
   if (memo_ && memo_->follow(db_)) {
-    StatementSpy spy(*memo_, statement_slot_, docids);
-    seen.has_docids = docids != nullptr;
+    StatementSpy spy(*memo_, statement_slot_);
     enquire.add_matchspy(&spy);
     Xapian::MSet mset = enquire.get_mset(0, 1, exact_up_to_);
     seen.passages = spy.passages();
@@ -98,15 +93,13 @@ Xapian::MSet MatchCounter::match(const Xapian::Query& query, Seen& seen,
   return mset;
 }
 
-MatchCounts MatchCounter::count(const Xapian::Query& query,
-                                std::vector<Xapian::docid>* every_match) const {
+MatchCounts MatchCounter::count(const Xapian::Query& query) const {
   MatchCounts counts;
-  if (every_match) every_match->clear();
   if (query.empty()) return counts;
   // One pass, not collapsed (Xapian's uncollapsed bounds are loose when collapsing);
   // the statements are the distinct ids among the passages the pass looked at.
   Seen seen_by;
-  Xapian::MSet mset = match(query, seen_by, every_match);
+  Xapian::MSet mset = match(query, seen_by);
   counts.passages = {mset.get_matches_estimated(), mset.get_matches_lower_bound(),
                      mset.get_matches_upper_bound()};
   auto seen_statements = static_cast<Xapian::doccount>(seen_by.per_statement.size());
@@ -116,10 +109,8 @@ MatchCounts MatchCounter::count(const Xapian::Query& query,
   if (counts.passages.exact() && seen == counts.passages.estimate) {
     counts.statements = {seen_statements, seen_statements, seen_statements};
     counts.per_statement = std::move(seen_by.per_statement);
-    if (seen_by.has_docids) std::sort(every_match->begin(), every_match->end());
     return counts;
   }
-  if (every_match) every_match->clear();  // a part of the matches only
   // The passages looked at were a part of the matches: scale the statements seen in
   // it, never below what was seen nor above one statement per matching passage.
   double scale = seen ? double(counts.passages.estimate) / seen : 1;

@@ -67,11 +67,7 @@ class MatchCounter {
 
   // Passages and statements matching `query` (statement records are never among
   // them: the query builder excludes them).
-  // With `every_match`, and when the memo applies and the counts are exact, the
-  // matching passages' document ids are put there in ascending order (else it is left
-  // empty): the whole match set, found by the count's unranked pass.
-  MatchCounts count(const Xapian::Query& query,
-                    std::vector<Xapian::docid>* every_match = nullptr) const;
+  MatchCounts count(const Xapian::Query& query) const;
 
   // Passages of one statement that match `query`: from `counts` when they are exact,
   // else counted through the statement's membership term (a statement has few
@@ -93,10 +89,8 @@ class MatchCounter {
   struct Seen {
     Xapian::doccount passages = 0;
     std::unordered_map<std::string, Xapian::doccount> per_statement;
-    bool has_docids = false;  // the docids were collected
   };
-  Xapian::MSet match(const Xapian::Query& query, Seen& seen,
-                     std::vector<Xapian::docid>* docids) const;
+  Xapian::MSet match(const Xapian::Query& query, Seen& seen) const;
 
   const Xapian::Database& db_;
   Xapian::valueno statement_slot_;

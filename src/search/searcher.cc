@@ -159,38 +159,6 @@ bool ranked_words_only(const QueryNode& root) {
   return true;
 }
 
-// Matches a sorted list of document ids of one local database (with no weight): the
-// match set a count already found.
-class DocidListSource : public Xapian::PostingSource {
- public:
-  explicit DocidListSource(std::vector<Xapian::docid> docids) : docids_(std::move(docids)) {}
-  Xapian::doccount get_termfreq_min() const override { return size(); }
-  Xapian::doccount get_termfreq_est() const override { return size(); }
-  Xapian::doccount get_termfreq_max() const override { return size(); }
-  void init(const Xapian::Database&) override {
-    at_ = docids_.cbegin();
-    started_ = false;
-  }
-  void next(double) override {
-    if (started_) ++at_;
-    started_ = true;
-  }
-  void skip_to(Xapian::docid wanted, double) override {
-    at_ = std::lower_bound(at_, docids_.cend(), wanted);
-    started_ = true;
-  }
-  bool at_end() const override { return at_ == docids_.end(); }
-  Xapian::docid get_docid() const override { return *at_; }
-  DocidListSource* clone() const override { return new DocidListSource(docids_); }
-  std::string name() const override { return "polsearch::DocidListSource"; }
-
- private:
-  Xapian::doccount size() const { return static_cast<Xapian::doccount>(docids_.size()); }
-  std::vector<Xapian::docid> docids_;
-  std::vector<Xapian::docid>::const_iterator at_;
-  bool started_ = false;
-};
-
 }  // namespace
 
 std::string_view sort_order_name(SortOrder order) {
@@ -840,45 +808,24 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   }
 }
 
-MatchCounter Searcher::match_counter(const Run& run) {
-  return MatchCounter(
-      db_, schema_.role(FieldRole::Id).value_slot,
-      std::max<Xapian::doccount>(run.options.check_at_least, MatchCounter::kExactUpTo),
-      &statement_memo_);
-}
-
-void Searcher::count_matches(Run& run, Xapian::Enquire& enquire) {
+void Searcher::count_matches(Run& run) {
   const SearchOptions& options = run.options;
-  std::vector<Xapian::docid> every_match;
-  // Only a plain page may be ranked over the counted match set (facets and --other-passages
-  // look at more of the match; their own code paths are left as they were).
-  const bool narrow = !options.facets && !(run.statements && run.ranking.other_passages > 0);
-  run.result.counts = match_counter(run).count(run.built.query, narrow ? &every_match : nullptr);
-  if (every_match.empty()) return;
-  // The count looked at every match (fewer than its exact limit): ranking them again
-  // needs only those documents, not every candidate of the query. A phrase of common
-  // words has many candidates and few matches, and the positional check on each
-  // candidate was then paid twice. Weights do not depend on a boolean filter, so the
-  // hits and scores are the same.
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_FILTER, run.built.query,
-                    Xapian::Query((new DocidListSource(std::move(every_match)))->release())));
-}
-
-void Searcher::count_in_statements(Run& run) {
-  const SearchOptions& options = run.options;
+  const Xapian::Query& query = run.built.query;
+  MatchCounter counter(db_, schema_.role(FieldRole::Id).value_slot,
+                       std::max<Xapian::doccount>(options.check_at_least, MatchCounter::kExactUpTo),
+                       &statement_memo_);
   SearchResult& result = run.result;
+  result.counts = counter.count(query);
   result.estimated_matches = result.counts.passages.estimate;
   // "+N more passages from this statement": those its shown passages leave out. Facets
   // without --per-doc show every passage.
   unsigned shown = run.statements ? 1 : options.per_doc.value_or(run.ranking.per_doc);
   if (options.facets && !run.statements && !options.per_doc) shown = 0;
-  MatchCounter counter = match_counter(run);
   for (Hit& hit : result.hits) {
     hit.collapsed = 0;
     if (shown == 0) continue;
     Xapian::doccount matching = counter.count_in_statement(
-        run.built.query, result.counts, hit.doc_id, terms::membership_term(schema_, hit.doc_id));
+        query, result.counts, hit.doc_id, terms::membership_term(schema_, hit.doc_id));
     hit.collapsed = matching - std::min<Xapian::doccount>(matching, shown);
   }
 }
@@ -947,12 +894,11 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   add_feedback(run, enquire);
   run.result.parsed = run.built.query.get_description();
   set_sort(run, enquire);
-  count_matches(run, enquire);
   if (run.statements && run.ranking.other_passages > 0)
     collect_statements(run, enquire);
   else
     collect_passages(run, enquire);
-  count_in_statements(run);
+  count_matches(run);
   if (options.context > 0)
     for (Hit& hit : run.result.hits) add_context(hit, options.context);
   if (options.explain) add_explanations(run, run.result.hits);

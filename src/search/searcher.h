@@ -215,11 +215,7 @@ class Searcher {
                            SearchResult& result, std::vector<HighlightPattern>& highlights,
                            std::vector<ExplainComponent>& explained);
   std::string suggest_spelling(const QueryNode& tree, const std::string& query);
-  MatchCounter match_counter(const Run& run);
-  // Passages and statements matching (before ranking: an exact count narrows the
-  // ranking to its matches), then "+N more" for each hit.
-  void count_matches(Run& run, Xapian::Enquire& enquire);
-  void count_in_statements(Run& run);
+  void count_matches(Run& run);  // exact counts, and "+N more" for each hit
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();
