@@ -113,6 +113,52 @@ TEST(MatchCounter, EstimatesWithBoundsAboveTheLimit) {
   EXPECT_GE(counts.statements.lower, 1u);
 }
 
+// Counts through the StatementMemo are the counts read from the value slot, on a glass
+// database (the memo follows local databases only); after a commit the memo follows the
+// new revision, and passages without a statement id count for no statement.
+TEST(MatchCounter, MemoCountsAsTheValueSlotDoes) {
+  TempDir dir;
+  const std::string path = (dir.path() / "db").string();
+  {
+    Xapian::WritableDatabase out(path, Xapian::DB_CREATE);
+    for (int i = 0; i < 60; ++i) {
+      Xapian::Document doc;
+      doc.add_term("w");
+      if (i % 3 == 0) doc.add_term("x");
+      if (i != 59) doc.add_value(1, "s" + std::to_string(i / 3));
+      out.add_document(doc);
+    }
+  }
+  Xapian::Database db(path);
+  StatementMemo memo;
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass reads the memo
+    for (const char* term : {"w", "x"}) {
+      for (Xapian::doccount exact_up_to : {100u, 10u}) {
+        MatchCounts plain = MatchCounter(db, 1, exact_up_to).count(Xapian::Query(term));
+        MatchCounts memoised = MatchCounter(db, 1, exact_up_to, &memo).count(Xapian::Query(term));
+        std::string where = std::string(term) + " " + std::to_string(exact_up_to);
+        EXPECT_EQ(memoised.passages.estimate, plain.passages.estimate) << where;
+        EXPECT_EQ(memoised.statements.estimate, plain.statements.estimate) << where;
+        EXPECT_EQ(memoised.statements.lower, plain.statements.lower) << where;
+        EXPECT_EQ(memoised.per_statement, plain.per_statement) << where;
+      }
+    }
+  }
+  EXPECT_EQ(MatchCounter(db, 1, 100, &memo).count(Xapian::Query("w")).statements.estimate, 20u);
+  {
+    Xapian::WritableDatabase out(path, Xapian::DB_OPEN);
+    Xapian::Document doc;
+    doc.add_term("w");
+    doc.add_value(1, "s99");
+    out.replace_document(1, doc);  // passage 1 moves to a new statement
+  }
+  db.reopen();
+  MatchCounts after = MatchCounter(db, 1, 100, &memo).count(Xapian::Query("w"));
+  EXPECT_EQ(after.per_statement, MatchCounter(db, 1, 100).count(Xapian::Query("w")).per_statement);
+  EXPECT_EQ(after.per_statement.at("s99"), 1u);
+  EXPECT_EQ(after.per_statement.at("s0"), 2u);
+}
+
 // Scores people see fall as rank grows, across the all-words tier too, in JSON, text
 // and TREC runs; a filter-only query ranks nothing and says so.
 TEST_F(SearchSummary, ShownScoresFallWithRank) {

@@ -1,47 +1,64 @@
 #include "explain.h"
 
 #include <optional>
+#include <unordered_map>
 
 namespace polsearch {
 
 namespace {
 
 using Q = Xapian::Query;
+using Weights = std::unordered_map<Xapian::docid, double>;
 
-// The weight of `query` for one document; nullopt if it does not match it.
-std::optional<double> weight_in(const Xapian::Database& db, const Xapian::Weight& weighting,
-                                const Q& query, const DocumentScope& scope) {
+// The weight of `query` for each scope document it matches (one match for all of them:
+// a document's weight does not depend on which others the filter lets through).
+Weights weights_in(const Xapian::Database& db, const Xapian::Weight& weighting, const Q& query,
+                   const DocumentScope& scope) {
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(weighting);
   enquire.set_query(Q(Q::OP_FILTER, query, scope.containing));
   Xapian::MSet mset = enquire.get_mset(0, scope.size);
-  for (auto it = mset.begin(); it != mset.end(); ++it)
-    if (*it == scope.docid) return it.get_weight();
-  return std::nullopt;
+  Weights out;
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.emplace(*it, it.get_weight());
+  return out;
+}
+
+// One part of the plan, weighed for every scope document: appended to each document's
+// parts where it matched (see explain_weights).
+void explain_part(const Xapian::Database& db, const Xapian::Weight& weighting,
+                  const QueryPlan& plan, size_t index, const PlanPart& part,
+                  const DocumentScope& scope, std::vector<std::vector<ExplainPart>>& out) {
+  Q only = plan.parts().size() == 1 ? plan.query() : plan.query_weighing_only(index);
+  Weights weights = weights_in(db, weighting, only, scope);
+  // A part that weighs nothing is shown only if it matched (an acronym term, indexed
+  // without weight); a constant (a tier, a coverage share) that did not apply is left out.
+  bool constant = part.kind == PartKind::Tier || part.kind == PartKind::Coverage;
+  std::optional<Weights> matched;  // computed once, only if some document needs it
+  for (size_t d = 0; d < scope.docids.size(); ++d) {
+    auto found = weights.find(scope.docids[d]);
+    double weight = found == weights.end() ? 0 : found->second;
+    if (weight == 0) {
+      if (constant) continue;
+      if (!matched) matched = weights_in(db, Xapian::BoolWeight(), plan.part_query(index), scope);
+      if (!matched->count(scope.docids[d])) continue;
+    }
+    out[d].push_back({std::string(part_kind_name(part.kind)), part.term, part.label, weight});
+  }
 }
 
 }  // namespace
 
-std::vector<ExplainPart> explain_weight(const Xapian::Database& db, const Xapian::Weight& weighting,
-                                        const std::vector<ExplainComponent>& components,
-                                        const DocumentScope& scope) {
-  std::vector<ExplainPart> out;
+std::vector<std::vector<ExplainPart>> explain_weights(
+    const Xapian::Database& db, const Xapian::Weight& weighting,
+    const std::vector<ExplainComponent>& components, const DocumentScope& scope) {
+  std::vector<std::vector<ExplainPart>> out(scope.docids.size());
+  if (scope.docids.empty()) return out;
   for (const ExplainComponent& component : components) {
     const QueryPlan& plan = component.plan;
     if (plan.empty()) continue;
     std::vector<PlanPart> parts = plan.parts();
-    for (size_t i = 0; i < parts.size(); ++i) {
-      Q only = parts.size() == 1 ? plan.query() : plan.query_weighing_only(i);
-      double weight = weight_in(db, weighting, only, scope).value_or(0);
-      // A part that weighs nothing is shown only if it matched (an acronym term, indexed
-      // without weight); a constant (a tier, a coverage share) that did not apply is left out.
-      bool constant = parts[i].kind == PartKind::Tier || parts[i].kind == PartKind::Coverage;
-      if (weight == 0 &&
-          (constant || !weight_in(db, Xapian::BoolWeight(), plan.part_query(i), scope)))
-        continue;
-      out.push_back(
-          {std::string(part_kind_name(parts[i].kind)), parts[i].term, parts[i].label, weight});
-    }
+    for (size_t i = 0; i < parts.size(); ++i)
+      explain_part(db, weighting, plan, i, parts[i], scope, out);
   }
   return out;
 }

@@ -30,19 +30,20 @@ struct ExplainComponent {
   QueryPlan plan;
 };
 
-// Where the weighed document is found: a query matching it and at most `size` other
-// documents. Locally a posting source that matches `docid` alone; over remote shards,
-// which cannot run that source, its statement's membership term (a few dozen passages).
+// Where the weighed documents are found: a query matching them and at most `size` other
+// documents. Locally posting sources that match `docids` alone; over remote shards,
+// which cannot run them, their statements' membership terms (a few dozen passages each).
 struct DocumentScope {
   Xapian::Query containing;
-  Xapian::doccount size = 1;
-  Xapian::docid docid = 0;
+  Xapian::doccount size = 0;
+  std::vector<Xapian::docid> docids;
 };
 
-// The parts of `scope.docid`'s weight (parts that did not match left out). `weighting`
-// must be the scheme the search used.
-std::vector<ExplainPart> explain_weight(const Xapian::Database& db, const Xapian::Weight& weighting,
-                                        const std::vector<ExplainComponent>& components,
-                                        const DocumentScope& scope);
+// The parts of each of `scope.docids`' weight, in that order (parts that did not match
+// left out). `weighting` must be the scheme the search used. Each part is weighed by one
+// match over the whole scope (the shown hits), not one per hit.
+std::vector<std::vector<ExplainPart>> explain_weights(
+    const Xapian::Database& db, const Xapian::Weight& weighting,
+    const std::vector<ExplainComponent>& components, const DocumentScope& scope);
 
 }  // namespace polsearch

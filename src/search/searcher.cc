@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -558,6 +559,7 @@ struct Searcher::Run {
   std::optional<Xapian::valueno> undated_last_slot;
   std::optional<Xapian::valueno> remote_date_sort;  // remote shards: sorted by this value
   Xapian::MSet undated;
+  std::unordered_map<std::string, nlohmann::json> metadata;  // statement id -> its record's
 };
 
 RankingParams Searcher::effective_ranking(const SearchOptions& options) const {
@@ -702,7 +704,7 @@ Xapian::MSet Searcher::match_undated_last(Run& run, Xapian::Enquire& enquire) {
   return dated;
 }
 
-Hit Searcher::make_hit(const Run& run, const Xapian::MSetIterator& it, double weight,
+Hit Searcher::make_hit(Run& run, const Xapian::MSetIterator& it, double weight,
                        unsigned collapsed) {
   Hit hit;
   hit.docid = *it;
@@ -730,7 +732,10 @@ Hit Searcher::make_hit(const Run& run, const Xapian::MSetIterator& it, double we
     for (auto& span : hit.highlights)
       if (std::find(hit.matched.begin(), hit.matched.end(), span.label) == hit.matched.end())
         hit.matched.push_back(span.label);
-    hit.metadata = statement_metadata(hit.doc_id);
+    // Hits often share a statement: its record is read and parsed once per search.
+    auto [known, added] = run.metadata.try_emplace(hit.doc_id);
+    if (added) known->second = statement_metadata(hit.doc_id);
+    hit.metadata = known->second;
   }
   return hit;
 }
@@ -917,9 +922,9 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
 void Searcher::count_matches(Run& run) {
   const SearchOptions& options = run.options;
   const Xapian::Query& query = run.built.query;
-  MatchCounter counter(
-      db_, schema_.role(FieldRole::Id).value_slot,
-      std::max<Xapian::doccount>(options.check_at_least, MatchCounter::kExactUpTo));
+  MatchCounter counter(db_, schema_.role(FieldRole::Id).value_slot,
+                       std::max<Xapian::doccount>(options.check_at_least, MatchCounter::kExactUpTo),
+                       &statement_memo_);
   SearchResult& result = run.result;
   result.counts = counter.count(query);
   result.estimated_matches = result.counts.passages.estimate;
@@ -944,26 +949,45 @@ void Searcher::add_context(Hit& hit, unsigned n) {
   hit.context = std::move(context);
 }
 
-DocumentScope Searcher::explain_scope(const Hit& hit) const {
-  if (!shards_ || !shards_->has_remote())
-    return {single_document_query(db_, hit.docid), 1, hit.docid};
-  const std::string statement = terms::membership_term(schema_, hit.doc_id);
-  return {Xapian::Query(statement), db_.get_termfreq(statement), hit.docid};
+DocumentScope Searcher::explain_scope(const std::vector<Hit>& hits) const {
+  DocumentScope scope;
+  std::vector<Xapian::Query> each;
+  std::set<std::string> statements;
+  const bool remote = shards_ && shards_->has_remote();
+  for (const Hit& hit : hits) {
+    scope.docids.push_back(hit.docid);
+    if (!remote) {
+      each.push_back(single_document_query(db_, hit.docid));
+      ++scope.size;
+      continue;
+    }
+    const std::string statement = terms::membership_term(schema_, hit.doc_id);
+    if (!statements.insert(statement).second) continue;
+    each.emplace_back(statement);
+    scope.size += db_.get_termfreq(statement);
+  }
+  scope.containing = Xapian::Query(Xapian::Query::OP_OR, each.begin(), each.end());
+  return scope;
 }
 
-void Searcher::add_explanation(const Run& run, Hit& hit) {
-  hit.explain = explain_weight(db_, *run.scheme, run.explained, explain_scope(hit));
-  // The tier counts what the score shows for it (see Run::tier_offset), so the parts
-  // add up to the score.
-  for (auto& part : *hit.explain)
-    if (part.kind == "tier") part.weight = run.tier_offset;
-  // A statement's score also counts its other passages (--other-passages).
-  if (!run.statements || run.ranking.other_passages <= 0) return;
-  double sum = 0;
-  for (auto& part : *hit.explain) sum += part.weight;
-  if (std::fabs(hit.score - sum) > 1e-9)
-    hit.explain->push_back(
-        {"other passages", std::to_string(hit.collapsed) + " more passages", "", hit.score - sum});
+void Searcher::add_explanations(const Run& run, std::vector<Hit>& hits) {
+  std::vector<std::vector<ExplainPart>> parts =
+      explain_weights(db_, *run.scheme, run.explained, explain_scope(hits));
+  for (size_t i = 0; i < hits.size(); ++i) {
+    Hit& hit = hits[i];
+    hit.explain = std::move(parts[i]);
+    // The tier counts what the score shows for it (see Run::tier_offset), so the parts
+    // add up to the score.
+    for (auto& part : *hit.explain)
+      if (part.kind == "tier") part.weight = run.tier_offset;
+    // A statement's score also counts its other passages (--other-passages).
+    if (!run.statements || run.ranking.other_passages <= 0) continue;
+    double sum = 0;
+    for (auto& part : *hit.explain) sum += part.weight;
+    if (std::fabs(hit.score - sum) > 1e-9)
+      hit.explain->push_back({"other passages", std::to_string(hit.collapsed) + " more passages",
+                              "", hit.score - sum});
+  }
 }
 
 SearchResult Searcher::run(const std::string& query, const SearchOptions& options) {
@@ -986,10 +1010,9 @@ SearchResult Searcher::run(const std::string& query, const SearchOptions& option
   else
     collect_passages(run, enquire);
   count_matches(run);
-  for (Hit& hit : run.result.hits) {
-    if (options.context > 0) add_context(hit, options.context);
-    if (options.explain) add_explanation(run, hit);
-  }
+  if (options.context > 0)
+    for (Hit& hit : run.result.hits) add_context(hit, options.context);
+  if (options.explain) add_explanations(run, run.result.hits);
   if (options.suggest && run.tree) run.result.suggestion = suggest_spelling(*run.tree, query);
   run.result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

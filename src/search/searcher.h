@@ -205,10 +205,10 @@ class Searcher {
   unsigned collapse_per_doc(const Run& run) const;  // passages kept per statement; 0 = all
   void count_facet_sample(Run& run, Xapian::Enquire& enquire, FacetCollector& facets);
   Xapian::MSet match_undated_last(Run& run, Xapian::Enquire& enquire);
-  Hit make_hit(const Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
+  Hit make_hit(Run& run, const Xapian::MSetIterator& it, double weight, unsigned collapsed);
   void add_context(Hit& hit, unsigned n);
-  DocumentScope explain_scope(const Hit& hit) const;
-  void add_explanation(const Run& run, Hit& hit);
+  DocumentScope explain_scope(const std::vector<Hit>& hits) const;  // the shown hits
+  void add_explanations(const Run& run, std::vector<Hit>& hits);
   nlohmann::json statement_metadata(const std::string& id);
   std::unique_ptr<Xapian::Weight> weighting(const RankingParams& ranking);
   // Matches the --like seed passage alone, to keep it out of the results.
@@ -240,6 +240,7 @@ class Searcher {
   Xapian::doccount stats_doccount_ = 0;
   Xapian::totallength stats_length_ = 0;
   double record_count_ = 0, record_length_ = 0;
+  StatementMemo statement_memo_;  // passages' statements, for counting (match_counts.h)
 };
 
 }  // namespace polsearch

@@ -9,17 +9,42 @@ namespace {
 
 using Kind = HighlightPattern::Kind;
 
+// The passage's tokens and, computed once each when a Word pattern first needs it, their
+// stems: with many query words, stemming every token once per word was a tenth of a
+// query's time (measured with perf on the bench queries).
+class StemmedTokens {
+ public:
+  StemmedTokens(const std::vector<Token>& tokens, Analyzer& analyzer)
+      : tokens_(tokens), analyzer_(analyzer), stems_(tokens.size()), done_(tokens.size()) {}
+  const std::vector<Token>& tokens() const { return tokens_; }
+  const std::string& stem(size_t i) {
+    if (!done_[i]) {
+      stems_[i] = analyzer_.stem(tokens_[i].form);
+      done_[i] = true;
+    }
+    return stems_[i];
+  }
+
+ private:
+  const std::vector<Token>& tokens_;
+  Analyzer& analyzer_;
+  std::vector<std::string> stems_;
+  std::vector<bool> done_;
+};
+
 // Word, Exact, Acronym and Prefix patterns look at one token at a time.
-bool token_matches(const HighlightPattern& p, const Token& t, Analyzer& analyzer) {
+bool token_matches(const HighlightPattern& p, StemmedTokens& tokens, size_t i) {
+  const Token& t = tokens.tokens()[i];
   if (p.kind == Kind::Prefix) return t.form.compare(0, p.forms[0].size(), p.forms[0]) == 0;
   if (t.form == p.forms[0]) return p.kind != Kind::Acronym || t.dotted_acronym || t.all_caps;
-  return p.kind == Kind::Word && !p.stem.empty() && analyzer.stem(t.form) == p.stem;
+  return p.kind == Kind::Word && !p.stem.empty() && tokens.stem(i) == p.stem;
 }
 
-void mark_tokens(const HighlightPattern& p, const std::vector<Token>& tokens, Analyzer& analyzer,
+void mark_tokens(const HighlightPattern& p, StemmedTokens& tokens,
                  std::vector<HighlightSpan>& spans) {
-  for (const Token& t : tokens)
-    if (token_matches(p, t, analyzer)) spans.push_back({t.start, t.end, p.label});
+  for (size_t i = 0; i < tokens.tokens().size(); ++i)
+    if (token_matches(p, tokens, i))
+      spans.push_back({tokens.tokens()[i].start, tokens.tokens()[i].end, p.label});
 }
 
 // A sequence is marked as one span, only where its forms are consecutive tokens.
@@ -80,13 +105,14 @@ std::vector<HighlightSpan> find_highlights(std::string_view text,
   if (patterns.empty()) return spans;
   std::vector<Token> tokens;
   analyzer.analyze(text, tokens);
+  StemmedTokens stemmed(tokens, analyzer);
   for (const auto& p : patterns) {
     if (p.kind == Kind::Sequence)
       mark_sequences(p, tokens, spans);
     else if (p.kind == Kind::Near)
       mark_near_windows(p, tokens, spans);
     else
-      mark_tokens(p, tokens, analyzer, spans);
+      mark_tokens(p, stemmed, spans);
   }
   return merge_overlaps(std::move(spans));
 }
