@@ -333,6 +333,15 @@ std::string stub(const TempDir& dir, const std::string& name, const std::string&
   return path.string();
 }
 
+// The text of a stub serving a sharded database's `shards` shards through
+// xapian-progsrv (no ports), with its auxiliary database.
+std::string progsrv_stub_text(const std::string& sharded, unsigned shards) {
+  std::string text = "# polsearch-aux " + sharded + "/aux\n";
+  for (unsigned k = 0; k < shards; ++k)
+    text += "remote :xapian-progsrv " + sharded + "/" + shard_folder(k) + "\n";
+  return text;
+}
+
 // ---- the sharded folder ---------------------------------------------------------------
 
 TEST(ShardedIndex, WritesShardsStubAndAuxThatXapianToolsOpen) {
@@ -489,9 +498,7 @@ TEST(ShardedSearch, LocalShardsGiveOneDatabasesResults) {
 TEST(ShardedSearch, ProgsrvShardsGiveOneDatabasesResults) {
   const Corpus& c = corpus();
   TempDir dir;
-  std::string text = "# polsearch-aux " + c.sharded + "/aux\n";
-  for (unsigned k = 0; k < 3; ++k)
-    text += "remote :xapian-progsrv " + c.sharded + "/" + shard_folder(k) + "\n";
+  std::string text = progsrv_stub_text(c.sharded, 3);
   Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
   expect_same_results(one, remote, "3 xapian-progsrv shards");
   expect_same_explanations(one, remote);
@@ -500,9 +507,7 @@ TEST(ShardedSearch, ProgsrvShardsGiveOneDatabasesResults) {
 TEST(ShardedSearch, LikeOverProgsrvShardsGivesOneDatabasesResults) {
   const Corpus& c = corpus();
   TempDir dir;
-  std::string text = "# polsearch-aux " + c.sharded + "/aux\n";
-  for (unsigned k = 0; k < 3; ++k)
-    text += "remote :xapian-progsrv " + c.sharded + "/" + shard_folder(k) + "\n";
+  std::string text = progsrv_stub_text(c.sharded, 3);
   Searcher one(c.one), remote(stub(dir, "progsrv.stub", text), ShardOptions{});
   expect_same_like_results(one, remote);
 }
@@ -529,9 +534,7 @@ TEST(ShardedSearch, LikeOverRemoteShardsRefusesASeedWithATwinPassage) {
   auto indexed = run_command({testing::indexer_path(), "--db", db, "--shards", "2", "-q",
                               (dir.path() / "in.jsonl").string()});
   ASSERT_EQ(indexed.exit_status, 0) << indexed.err;
-  std::string text = "# polsearch-aux " + db + "/aux\n";
-  for (unsigned k = 0; k < 2; ++k)
-    text += "remote :xapian-progsrv " + db + "/" + shard_folder(k) + "\n";
+  std::string text = progsrv_stub_text(db, 2);
   Searcher local(db, ShardOptions{}), remote(stub(dir, "twin.stub", text), ShardOptions{});
   SearchOptions like;
   like.like = PassageRef{"twin", 1};
@@ -562,9 +565,7 @@ TEST(ShardedSearch, OwnWeightingOverRemoteShardsIsRefusedNamingTheKnob) {
   ASSERT_EQ(run_command({testing::indexer_path(), "--db", db, "--shards", "2", "-q", samples()})
                 .exit_status,
             0);
-  std::string text = "# polsearch-aux " + db + "/aux\n";
-  for (unsigned k = 0; k < 2; ++k)
-    text += "remote :xapian-progsrv " + db + "/" + shard_folder(k) + "\n";
+  std::string text = progsrv_stub_text(db, 2);
   const std::string remote = stub(dir, "remote.stub", text);
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--lucene-idf", "on"},
