@@ -11,14 +11,9 @@
 # are stopped by pid when the script ends. It prints figures and asserts nothing.
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bin="${POLSEARCH_BUILD:-$repo/build/release}"
-shared="${POLSEARCH_SHARED:-$repo/../shared}"
-[ $# -ge 1 ] || { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 2; }
-out=$1
-corpus=${2:-$shared/corpus/us-presidential-speeches/docs.jsonl.gz}
-limit=${3:-0}
-mkdir -p "$out"
+# shellcheck source=lib/corpus-args.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/corpus-args.sh"
+bench_corpus_args 0 "$@"
 rm -rf "$out"/db* "$out"/*.stub
 
 if [ "$limit" -gt 0 ]; then (zcat "$corpus" || true) | head -n "$limit" >"$out/input.jsonl"
