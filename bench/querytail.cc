@@ -74,15 +74,18 @@ void dump_result(std::ostream& out, const BenchQuery& q, const polsearch::Search
   for (const polsearch::Hit& hit : r.hits) {
     std::snprintf(buf, sizeof buf, "%.12g", hit.score);
     out << q.qid << '\t' << hit.rank << '\t' << hit.doc_id << '\t' << hit.passage << '\t' << buf
-        << '\t' << polsearch::marked_text(hit, polsearch::HighlightStyle::Markers).size() << '\n';
+        << '\t' << polsearch::marked_text(hit, polsearch::HighlightStyle::Markers).size() << '\t'
+        << hit.collapsed << '\n';
     if (!hit.explain) continue;
     for (const polsearch::ExplainPart& part : *hit.explain) {
       std::snprintf(buf, sizeof buf, "%.12g", part.weight);
       out << "  " << part.kind << '\t' << part.term << '\t' << part.query << '\t' << buf << '\n';
     }
   }
-  out << q.qid << "\tmatches\t" << r.counts.passages.estimate << '\t'
-      << r.counts.statements.estimate << '\n';
+  const polsearch::Count &passages = r.counts.passages, &statements = r.counts.statements;
+  out << q.qid << "\tmatches\t" << passages.estimate << ' ' << passages.lower << ' '
+      << passages.upper << '\t' << statements.estimate << ' ' << statements.lower << ' '
+      << statements.upper << '\n';
 }
 
 void print_table(const std::vector<BenchQuery>& queries, size_t slowest) {

@@ -159,6 +159,54 @@ TEST(MatchCounter, MemoCountsAsTheValueSlotDoes) {
   EXPECT_EQ(after.per_statement.at("s0"), 2u);
 }
 
+// Counting inside the ranked match (SharedCount) gives the counts of a pass apart,
+// whether the ranked match collapses or not: exact below its check_at_least, and never
+// claimed exact above it when the match stopped early.
+TEST(SharedCount, CountsAsAPassApartDoes) {
+  TempDir dir;
+  const std::string path = (dir.path() / "db").string();
+  {
+    Xapian::WritableDatabase out(path, Xapian::DB_CREATE);
+    for (int i = 0; i < 300; ++i) {
+      Xapian::Document doc;
+      doc.add_term("w", 1 + i % 7);  // varied weights, so a ranked match can prune
+      if (i % 3 == 0) doc.add_term("x");
+      doc.add_value(1, "s" + std::to_string(i / 4));
+      out.add_document(doc);
+    }
+  }
+  Xapian::Database db(path);
+  StatementMemo memo;
+  for (const char* term : {"w", "x"}) {
+    for (Xapian::doccount collapse : {0u, 2u}) {
+      for (Xapian::doccount exact_up_to : {1000u, 20u}) {
+        std::string where = std::string(term) + " collapse " + std::to_string(collapse) +
+                            " exact up to " + std::to_string(exact_up_to);
+        MatchCounts apart = MatchCounter(db, 1, 1000).count(Xapian::Query(term));
+        auto shared = SharedCount::start(db, memo, 1, exact_up_to);
+        ASSERT_NE(shared, nullptr);
+        Xapian::Enquire enquire(db);
+        enquire.set_query(Xapian::Query(term));
+        if (collapse) enquire.set_collapse_key(1, collapse);
+        enquire.add_matchspy(shared->spy());
+        MatchCounts counts = shared->counts(enquire.get_mset(0, 10, exact_up_to), 0);
+        if (exact_up_to == 1000) {
+          EXPECT_TRUE(counts.exact()) << where;
+          EXPECT_EQ(counts.passages.estimate, apart.passages.estimate) << where;
+          EXPECT_EQ(counts.statements.estimate, apart.statements.estimate) << where;
+          EXPECT_EQ(counts.per_statement, apart.per_statement) << where;
+        } else {
+          EXPECT_LE(counts.passages.lower, apart.passages.estimate) << where;
+          EXPECT_GE(counts.passages.upper, apart.passages.estimate) << where;
+          if (counts.passages.exact()) {
+            EXPECT_EQ(counts.passages.estimate, apart.passages.estimate) << where;
+          }
+        }
+      }
+    }
+  }
+}
+
 // Scores people see fall as rank grows, across the all-words tier too, in JSON, text
 // and TREC runs; a filter-only query ranks nothing and says so.
 TEST_F(SearchSummary, ShownScoresFallWithRank) {

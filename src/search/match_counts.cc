@@ -15,6 +15,34 @@ Xapian::Enquire unranked(const Xapian::Database& db, const Xapian::Query& query)
   return enquire;
 }
 
+// Passage and statement counts from one pass that looked at `seen` of the matching
+// passages (per statement in `per_statement`) and bounded them by `passages`.
+MatchCounts counts_from_seen(Count passages, Xapian::doccount seen,
+                             std::unordered_map<std::string, Xapian::doccount> per_statement,
+                             Xapian::doccount statement_total) {
+  MatchCounts counts;
+  counts.passages = passages;
+  auto seen_statements = static_cast<Xapian::doccount>(per_statement.size());
+  // Xapian may know the passage count from term statistics alone, so whether the
+  // statements are exact depends on the passages actually looked at.
+  if (passages.exact() && seen == passages.estimate) {
+    counts.statements = {seen_statements, seen_statements, seen_statements};
+    counts.per_statement = std::move(per_statement);
+    return counts;
+  }
+  // The passages looked at were a part of the matches: scale the statements seen in
+  // it, never below what was seen nor above one statement per matching passage.
+  double scale = seen ? double(passages.estimate) / seen : 1;
+  Xapian::doccount upper = passages.upper;
+  if (statement_total) upper = std::min(upper, statement_total);
+  upper = std::max(upper, seen_statements);
+  Xapian::doccount estimate = static_cast<Xapian::doccount>(seen_statements * scale + 0.5);
+  counts.statements = {std::clamp(estimate, seen_statements, upper), seen_statements, upper};
+  return counts;
+}
+
+}  // namespace
+
 // Counts the passages it sees per statement, through the memo.
 class StatementSpy : public Xapian::MatchSpy {
  public:
@@ -34,8 +62,6 @@ class StatementSpy : public Xapian::MatchSpy {
   Xapian::doccount passages_ = 0;
   std::unordered_map<uint32_t, Xapian::doccount> counts_;
 };
-
-}  // namespace
 
 bool StatementMemo::follow(const Xapian::Database& db) {
   if (db.size() != 1 || db.get_lastdocid() > kMaxDocid) return false;
@@ -94,32 +120,53 @@ Xapian::MSet MatchCounter::match(const Xapian::Query& query, Seen& seen) const {
 }
 
 MatchCounts MatchCounter::count(const Xapian::Query& query) const {
-  MatchCounts counts;
-  if (query.empty()) return counts;
+  if (query.empty()) return {};
   // One pass, not collapsed (Xapian's uncollapsed bounds are loose when collapsing);
   // the statements are the distinct ids among the passages the pass looked at.
   Seen seen_by;
   Xapian::MSet mset = match(query, seen_by);
-  counts.passages = {mset.get_matches_estimated(), mset.get_matches_lower_bound(),
-                     mset.get_matches_upper_bound()};
-  auto seen_statements = static_cast<Xapian::doccount>(seen_by.per_statement.size());
-  // Xapian may know the passage count from term statistics alone, so whether the
-  // statements are exact depends on the passages actually looked at.
-  Xapian::doccount seen = seen_by.passages;
-  if (counts.passages.exact() && seen == counts.passages.estimate) {
-    counts.statements = {seen_statements, seen_statements, seen_statements};
-    counts.per_statement = std::move(seen_by.per_statement);
-    return counts;
+  Count passages{mset.get_matches_estimated(), mset.get_matches_lower_bound(),
+                 mset.get_matches_upper_bound()};
+  return counts_from_seen(passages, seen_by.passages, std::move(seen_by.per_statement),
+                          statement_total());
+}
+
+std::unique_ptr<SharedCount> SharedCount::start(const Xapian::Database& db, StatementMemo& memo,
+                                                Xapian::valueno statement_slot,
+                                                Xapian::doccount exact_up_to) {
+  if (!memo.follow(db)) return nullptr;
+  return std::unique_ptr<SharedCount>(new SharedCount(memo, statement_slot, exact_up_to));
+}
+
+SharedCount::SharedCount(StatementMemo& memo, Xapian::valueno statement_slot,
+                         Xapian::doccount exact_up_to)
+    : memo_(memo),
+      spy_(std::make_unique<StatementSpy>(memo, statement_slot)),
+      exact_up_to_(exact_up_to) {}
+
+SharedCount::~SharedCount() = default;
+
+Xapian::MatchSpy* SharedCount::spy() { return spy_.get(); }
+
+MatchCounts SharedCount::counts(const Xapian::MSet& ranked,
+                                Xapian::doccount statement_total) const {
+  // The ranked match may collapse: its uncollapsed bounds count passages. The spy saw
+  // every match if it saw fewer than check_at_least (Xapian raises no weight threshold
+  // before, so nothing was skipped; collapsing leaves the upper bound loose), or as many
+  // as the upper bound allows.
+  const Xapian::doccount seen = spy_->passages();
+  Count passages{ranked.get_uncollapsed_matches_estimated(),
+                 ranked.get_uncollapsed_matches_lower_bound(),
+                 ranked.get_uncollapsed_matches_upper_bound()};
+  if (seen < exact_up_to_ || seen >= passages.upper) {
+    passages = {seen, seen, seen};
+  } else {
+    passages.lower = std::max(passages.lower, seen);
+    passages.estimate = std::clamp(passages.estimate, passages.lower, passages.upper);
   }
-  // The passages looked at were a part of the matches: scale the statements seen in
-  // it, never below what was seen nor above one statement per matching passage.
-  double scale = seen ? double(counts.passages.estimate) / seen : 1;
-  Xapian::doccount upper = counts.passages.upper;
-  if (Xapian::doccount records = statement_total()) upper = std::min(upper, records);
-  upper = std::max(upper, seen_statements);
-  Xapian::doccount estimate = static_cast<Xapian::doccount>(seen_statements * scale + 0.5);
-  counts.statements = {std::clamp(estimate, seen_statements, upper), seen_statements, upper};
-  return counts;
+  std::unordered_map<std::string, Xapian::doccount> per_statement;
+  for (auto [statement, count] : spy_->counts()) per_statement.emplace(memo_.id(statement), count);
+  return counts_from_seen(passages, seen, std::move(per_statement), statement_total);
 }
 
 Xapian::doccount MatchCounter::count_in_statement(const Xapian::Query& query,

@@ -1,13 +1,17 @@
 // How many passages and statements match a query, independent of the page shown.
 //
-// Counting is a second, unranked pass over the same query (BoolWeight: no scores to
-// compute), not collapsed; the statements are the distinct statement ids among the
-// passages it looked at. Up to `exact_up_to` matching passages both counts are
+// Counting is either a second, unranked pass over the same query (BoolWeight: no
+// scores to compute), not collapsed, or, on one local database, a spy inside the ranked
+// match itself (SharedCount), which saves the second pass: on phrases of common words
+// it checked the same positions again (half the query tail, measured with
+// bench/querytail). Either way the statements are the distinct statement ids among the
+// passages the pass looked at. Up to `exact_up_to` matching passages both counts are
 // exact; beyond it Xapian stops early and the counts are estimates with lower and
 // upper bounds, which the output labels as such.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -56,6 +60,30 @@ class StatementMemo {
   std::unordered_map<std::string, uint32_t> numbers_;
 };
 
+class StatementSpy;
+
+// Counts taken inside the ranked match: add spy() to the Enquire of the ranked match
+// (no time limit), run get_mset with check_at_least = `exact_up_to`, then counts().
+// Until that many passages have matched Xapian raises no weight threshold, so the spy
+// sees every match of a query with fewer; beyond it the counts are estimates.
+class SharedCount {
+ public:
+  // Null when `memo` does not apply to `db` (StatementMemo::follow): count apart then.
+  static std::unique_ptr<SharedCount> start(const Xapian::Database& db, StatementMemo& memo,
+                                            Xapian::valueno statement_slot,
+                                            Xapian::doccount exact_up_to);
+  ~SharedCount();
+  Xapian::MatchSpy* spy();
+  // The counts, from what the spy saw and the ranked match's uncollapsed bounds.
+  MatchCounts counts(const Xapian::MSet& ranked, Xapian::doccount statement_total) const;
+
+ private:
+  SharedCount(StatementMemo& memo, Xapian::valueno statement_slot, Xapian::doccount exact_up_to);
+  StatementMemo& memo_;
+  std::unique_ptr<StatementSpy> spy_;
+  Xapian::doccount exact_up_to_;
+};
+
 class MatchCounter {
  public:
   // `statement_slot`: the value slot holding the statement id (the collapse key).
@@ -80,10 +108,10 @@ class MatchCounter {
   // page of results (measured on the 200 bench queries).
   static constexpr Xapian::doccount kExactUpTo = 2000;
 
- private:
   // Statement records in the database: an upper bound on matching statements.
   Xapian::doccount statement_total() const;
 
+ private:
   // The statements of the passages one pass looked at: how many passages, and per
   // statement id.
   struct Seen {

@@ -560,6 +560,9 @@ struct Searcher::Run {
   std::optional<Xapian::valueno> remote_date_sort;  // remote shards: sorted by this value
   Xapian::MSet undated;
   std::unordered_map<std::string, nlohmann::json> metadata;  // statement id -> its record's
+  // Counting inside the ranked match, where it can (start_shared_count), and its counts.
+  std::unique_ptr<SharedCount> shared_count;
+  std::optional<MatchCounts> counts;
 };
 
 RankingParams Searcher::effective_ranking(const SearchOptions& options) const {
@@ -894,6 +897,7 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   // match of twice its depth.
   Xapian::doccount skip = 0;
   Xapian::MSet mset;
+  if (start_shared_count(run, enquire)) check_at_least = std::max(check_at_least, exact_up_to(run));
   if (run.undated_last_slot) {
     mset = match_undated_last(run, enquire);
   } else if (db_.size() > 1) {
@@ -903,6 +907,10 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
     mset = enquire.get_mset(options.offset, options.limit, check_at_least);
   }
   run.result.estimated_matches = mset.get_matches_estimated();
+  if (run.shared_count) {
+    run.counts = run.shared_count->counts(mset, counter(run).statement_total());
+    enquire.clear_matchspies();
+  }
   set_tier_offset(run, mset);
   if (facets) run.result.facets = facets->collect();
   if (facets && exact_facets)
@@ -919,14 +927,31 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   }
 }
 
+Xapian::doccount Searcher::exact_up_to(const Run& run) const {
+  return std::max<Xapian::doccount>(run.options.check_at_least, MatchCounter::kExactUpTo);
+}
+
+MatchCounter Searcher::counter(const Run& run) {
+  return MatchCounter(db_, schema_.role(FieldRole::Id).value_slot, exact_up_to(run),
+                      &statement_memo_);
+}
+
+bool Searcher::start_shared_count(Run& run, Xapian::Enquire& enquire) {
+  // A time limit lowers check_at_least when it strikes, and remote shards or dates
+  // matched in two parts see the matches elsewhere: there counting is a pass apart.
+  if (run.options.time_limit_seconds > 0 || run.undated_last_slot || db_.size() != 1) return false;
+  run.shared_count = SharedCount::start(db_, statement_memo_,
+                                        schema_.role(FieldRole::Id).value_slot, exact_up_to(run));
+  if (run.shared_count) enquire.add_matchspy(run.shared_count->spy());
+  return run.shared_count != nullptr;
+}
+
 void Searcher::count_matches(Run& run) {
   const SearchOptions& options = run.options;
   const Xapian::Query& query = run.built.query;
-  MatchCounter counter(db_, schema_.role(FieldRole::Id).value_slot,
-                       std::max<Xapian::doccount>(options.check_at_least, MatchCounter::kExactUpTo),
-                       &statement_memo_);
+  MatchCounter counter = this->counter(run);
   SearchResult& result = run.result;
-  result.counts = counter.count(query);
+  result.counts = run.counts ? std::move(*run.counts) : counter.count(query);
   result.estimated_matches = result.counts.passages.estimate;
   // "+N more passages from this statement": those its shown passages leave out. Facets
   // without --per-doc show every passage.

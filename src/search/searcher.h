@@ -217,7 +217,11 @@ class Searcher {
                            SearchResult& result, std::vector<HighlightPattern>& highlights,
                            std::vector<ExplainComponent>& explained);
   std::string suggest_spelling(const QueryNode& tree, const std::string& query);
-  void count_matches(Run& run);  // exact counts, and "+N more" for each hit
+  void count_matches(Run& run);                        // exact counts, and "+N more" for each hit
+  Xapian::doccount exact_up_to(const Run& run) const;  // counts are exact up to this many
+  MatchCounter counter(const Run& run);
+  // Counting inside the ranked match (SharedCount) where it applies; true if it does.
+  bool start_shared_count(Run& run, Xapian::Enquire& enquire);
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();
