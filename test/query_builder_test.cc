@@ -2,6 +2,7 @@
 // the statements a metadata query selects) answered by a table, so each case shows the
 // Xapian query that the text and those answers alone make.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ class TableLookups : public QueryLookups {
     return statements;
   }
   double idf(const std::string& term) const override { return static_cast<double>(term.size()); }
+  std::set<std::string> alone;  // exact forms that are their stem's only inflection
+  bool same_postings(const std::string& exact, const std::string&) const override {
+    return alone.count(exact) > 0;
+  }
   std::map<std::string, std::vector<LearnedNeighbour>> learned;
   std::vector<LearnedNeighbour> learned_neighbours(const std::string& key) const override {
     auto it = learned.find(key);
@@ -179,6 +184,33 @@ TEST(QueryBuilder, EachPartAloneWeighsWhileTheOthersStillMatch) {
   EXPECT_EQ(plan.part_query(3).get_description(), "Query(talks)");
   EXPECT_EQ(plan.query().get_description(),
             build("peace talks", lookups, options).query.get_description());
+}
+
+// A form that is its stem's only inflection in the index runs as its stem alone,
+// scaled by 1 + the exact boost (the same weights from one posting list); explain still
+// weighs the stem and the exact form apart.
+TEST(QueryBuilder, AFormWithTheStemsPostingsRunsAsTheStemScaled) {
+  TableLookups lookups;
+  lookups.alone = {"the"};
+  QueryBuilderOptions options;
+  options.all_terms_first = false;
+  BuiltQuery q = build("the talks", lookups, options);
+  EXPECT_EQ(q.query.get_description(),
+            "Query(((1.25 * Zthe OR (Ztalk AND_MAYBE 0.25 * talks)) AND_NOT XTstatement))");
+  EXPECT_EQ(q.plan.query_weighing_only(1).get_description(),
+            "Query((((0 * Zthe AND_MAYBE 0.25 * the) OR (0 * Ztalk AND_MAYBE 0.25 * 0 * talks)) "
+            "AND_NOT XTstatement))");
+  std::vector<std::string> kinds;
+  for (const PlanPart& part : q.plan.parts())
+    kinds.push_back(std::string(part_kind_name(part.kind)) + " " + part.term);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"stem the", "exact the", "stem talk", "exact talks"}));
+  lookups.alone = {"talks", "ceasefire"};  // only those forms; never a word of spellings
+  lookups.compounds["ceasefire"] = {"cease fire"};
+  EXPECT_EQ(build("the talks", lookups, options).query.get_description(),
+            "Query((((Zthe AND_MAYBE 0.25 * the) OR 1.25 * Ztalk) AND_NOT XTstatement))");
+  EXPECT_EQ(build("ceasefire", lookups, options).query.get_description(),
+            "Query((((Zceasefir SYNONYM (cease PHRASE 2 fire)) AND_MAYBE 0.25 * ceasefire) "
+            "AND_NOT XTstatement))");
 }
 
 TEST(QueryPlan, CombinesOnlyOperatorsWhoseWeightIsASum) {

@@ -181,15 +181,25 @@ QueryPlan QueryBuilder::word_query(const Token& token, const std::string& prefix
     const std::string& stem = analyzer_.stem(token.form);
     pattern.kind = HighlightPattern::Kind::Word;
     pattern.stem = stem;
-    q = one_term_for_spellings(spellings_of(token, prefix, label, out, highlight), label);
+    std::vector<Spelling> spellings = spellings_of(token, prefix, label, out, highlight);
+    const bool stem_alone = spellings.size() == 1 && spellings[0].kind == PartKind::Stem;
+    q = one_term_for_spellings(spellings, label);
     // The exact form adds a little, so exact forms rank first. Every passage with the
     // exact form also has its stem, so AND_MAYBE gives the same matches and weights as OR
     // but reads the exact form's postings only where the stem matched (measured in
     // docs/PERFORMANCE.md).
-    if (!stem.empty() && options_.exact_boost > 0)
-      q = P::combine(Q::OP_AND_MAYBE,
-                     {q, P::scaled(term_part(prefix + token.form, PartKind::Exact, label),
-                                   options_.exact_boost)});
+    if (!stem.empty() && options_.exact_boost > 0) {
+      const std::string exact_term = prefix + token.form;
+      const Q stem_query = q.query();
+      q = P::combine(Q::OP_AND_MAYBE, {q, P::scaled(term_part(exact_term, PartKind::Exact, label),
+                                                    options_.exact_boost)});
+      // Where the form is its stem's only inflection in the index ("the", "for", most
+      // rare words) both terms weigh the same in every passage: one posting list does,
+      // scaled, which halves the cost of the most common words.
+      if (stem_alone &&
+          lookups_.same_postings(exact_term, std::string(terms::kStem) + prefix + stem))
+        q = P::run_as(q, Q(Q::OP_SCALE_WEIGHT, stem_query, 1 + options_.exact_boost));
+    }
   }
   if (highlight) out.highlights.push_back(std::move(pattern));
   return q;

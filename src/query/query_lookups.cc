@@ -37,6 +37,12 @@ double DatabaseLookups::idf(const std::string& term) const {
   return std::max(0.0, std::log((documents - n + 0.5) / (n + 0.5)));
 }
 
+bool DatabaseLookups::same_postings(const std::string& a, const std::string& b) const {
+  const Xapian::doccount passages = db_.get_termfreq(a);
+  return passages > 0 && passages == db_.get_termfreq(b) &&
+         db_.get_collection_freq(a) == db_.get_collection_freq(b);
+}
+
 std::vector<LearnedNeighbour> DatabaseLookups::learned_neighbours(const std::string& key) const {
   if (!learned_) return {};
   const std::vector<LearnedNeighbour>* found = learned_->neighbours(key);

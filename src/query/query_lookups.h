@@ -26,6 +26,15 @@ class QueryLookups {
                                                        unsigned limit) const = 0;
   // BM25's idf of a term, log((N - n + 0.5) / (n + 0.5)), at least 0 (0 if absent).
   virtual double idf(const std::string& term) const = 0;
+  // True if two terms have the same postings and within-passage frequencies, as far as
+  // their statistics tell: the same passage count and the same total frequency. For an
+  // exact form and its stem this is exact, since every passage with the form also has
+  // the stem, at least as often. False when unknown.
+  virtual bool same_postings(const std::string& a, const std::string& b) const {
+    (void)a;
+    (void)b;
+    return false;
+  }
   // Wordings learned from the corpus near a wording key (analysed forms joined by ' '),
   // best first (learned_wordings.h); empty if none were learned.
   virtual std::vector<LearnedNeighbour> learned_neighbours(const std::string& key) const {
@@ -47,6 +56,7 @@ class DatabaseLookups final : public QueryLookups {
   std::vector<std::string> statements_matching(const Xapian::Query& on_records,
                                                unsigned limit) const override;
   double idf(const std::string& term) const override;
+  bool same_postings(const std::string& a, const std::string& b) const override;
   std::vector<LearnedNeighbour> learned_neighbours(const std::string& key) const override;
   // The table indexer --learn-wordings wrote beside the database; null = none.
   void set_learned(const LearnedWordings* learned) { learned_ = learned; }

@@ -7,12 +7,12 @@ namespace polsearch {
 using Q = Xapian::Query;
 
 struct QueryPlan::Node {
-  enum class Type { Part, Selector, Operator, Scale };
+  enum class Type { Part, Selector, Operator, Scale, Shortcut };
   Type type = Type::Selector;
-  Q leaf;         // Part, Selector
+  Q leaf;         // Part, Selector; Shortcut: the query it runs as
   PlanPart info;  // Part
   Q::op op = Q::OP_OR;
-  std::vector<QueryPlan> subs;  // Operator; Scale has one
+  std::vector<QueryPlan> subs;  // Operator; Scale and Shortcut have one
   double factor = 1;            // Scale
 };
 
@@ -109,6 +109,14 @@ QueryPlan QueryPlan::scaled(QueryPlan sub, double factor) {
   return QueryPlan(std::move(node));
 }
 
+QueryPlan QueryPlan::run_as(QueryPlan plan, Xapian::Query same_weights) {
+  auto node = std::make_shared<Node>();
+  node->type = Node::Type::Shortcut;
+  node->subs = {std::move(plan)};
+  node->leaf = std::move(same_weights);
+  return QueryPlan(std::move(node));
+}
+
 QueryPlan QueryPlan::with_kind(PartKind kind) const {
   if (!node_) return *this;
   auto node = std::make_shared<Node>(*node_);
@@ -143,6 +151,10 @@ Xapian::Query QueryPlan::build(const size_t* keep, size_t& counter, bool weighte
     }
     case Node::Type::Scale:
       return Q(Q::OP_SCALE_WEIGHT, n.subs[0].build(keep, counter, weighted), n.factor);
+    case Node::Type::Shortcut:
+      // Weighing one part alone needs the parts apart; the full query takes the shortcut.
+      if (!keep && weighted) return n.leaf;
+      return n.subs[0].build(keep, counter, weighted);
     case Node::Type::Operator:
       break;
   }
@@ -172,6 +184,8 @@ double QueryPlan::weight_bound(const PartBound& part_bound) const {
       return part_bound(n.info, n.leaf);
     case Node::Type::Scale:
       return n.factor * n.subs[0].weight_bound(part_bound);
+    case Node::Type::Shortcut:
+      return n.subs[0].weight_bound(part_bound);
     case Node::Type::Operator:
       break;
   }

@@ -56,6 +56,10 @@ class QueryPlan {
   // XOR, AND_MAYBE, AND_NOT, FILTER) over sub-plans, as Xapian::Query(op, subs) would.
   static QueryPlan combine(Xapian::Query::op op, std::vector<QueryPlan> subs);
   static QueryPlan scaled(QueryPlan sub, double factor);  // OP_SCALE_WEIGHT
+  // `plan`, run as `same_weights`: a cheaper Xapian query that the caller knows matches
+  // the same passages with the same weights (one posting list where the plan reads two).
+  // query() gives the shortcut; --explain, parts() and bounds still see `plan`'s parts.
+  static QueryPlan run_as(QueryPlan plan, Xapian::Query same_weights);
 
   bool empty() const { return !node_; }
 
