@@ -452,6 +452,9 @@ TEST_F(Analyst, ExplainPartsSumToTheHitWeight) {
   auto like = [seed](SearchOptions& o) { o.like = PassageRef{kSeed, seed}; };
   std::vector<ExplainCase> cases = {
       {"backstop Israel", {"tier", "stem", "exact"}, nullptr},
+      // A repeated word: its parts' weights can depend on each other (the query's wqf), so
+      // weighing each part alone does not add up and explain weighs them in the query.
+      {"backstop backstop Israel", {"tier", "stem", "exact"}, nullptr},
       {"\"Article 5\" NATO", {"tier", "phrase", "stem"}, nullptr},
       {"~backstop", {"stem", "expansion"}, nullptr},
       {"security guarantee", {"tier", "proximity"}, proximity},

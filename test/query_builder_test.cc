@@ -213,6 +213,16 @@ TEST(QueryBuilder, AFormWithTheStemsPostingsRunsAsTheStemScaled) {
             "AND_NOT XTstatement))");
 }
 
+TEST(QueryPlan, APartAloneIsScaledAsThePlanScalesIt) {
+  QueryPlan a = QueryPlan::part(Xapian::Query("a"), {PartKind::Exact, "a", "a"});
+  QueryPlan b = QueryPlan::part(Xapian::Query("b"), {PartKind::Exact, "b", "b"});
+  QueryPlan plan = QueryPlan::combine(Xapian::Query::OP_OR,
+                                      {a, QueryPlan::scaled(QueryPlan::scaled(b, 0.5), 0.25)});
+  EXPECT_EQ(plan.part_query_scaled(0).get_description(), "Query(a)");
+  EXPECT_EQ(plan.part_query_scaled(1).get_description(), "Query(0.125 * b)");
+  EXPECT_EQ(plan.part_query_scaled(2).get_description(), "Query()");
+}
+
 TEST(QueryPlan, CombinesOnlyOperatorsWhoseWeightIsASum) {
   QueryPlan a = QueryPlan::part(Xapian::Query("a"), {PartKind::Exact, "a", "a"});
   EXPECT_THROW(QueryPlan::combine(Xapian::Query::OP_PHRASE, {a, a}), std::logic_error);

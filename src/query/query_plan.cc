@@ -174,6 +174,17 @@ void QueryPlan::collect(std::vector<const Node*>& out) const {
   for (size_t i = 0; i < weighed; ++i) n.subs[i].collect(out);
 }
 
+void QueryPlan::collect_scaled(std::vector<std::pair<const Node*, double>>& out,
+                               double factor) const {
+  if (!node_) return;
+  const Node& n = *node_;
+  if (n.type == Node::Type::Part) out.emplace_back(&n, factor);
+  if (n.type == Node::Type::Scale) factor *= n.factor;
+  size_t weighed =
+      n.type == Node::Type::Operator ? weighted_subplans(n.op, n.subs.size()) : n.subs.size();
+  for (size_t i = 0; i < weighed; ++i) n.subs[i].collect_scaled(out, factor);
+}
+
 double QueryPlan::weight_bound(const PartBound& part_bound) const {
   if (!node_) return 0;
   const Node& n = *node_;
@@ -207,6 +218,14 @@ Xapian::Query QueryPlan::part_query(size_t index) const {
   std::vector<const Node*> nodes;
   collect(nodes);
   return index < nodes.size() ? nodes[index]->leaf : Q();
+}
+
+Xapian::Query QueryPlan::part_query_scaled(size_t index) const {
+  std::vector<std::pair<const Node*, double>> nodes;
+  collect_scaled(nodes, 1);
+  if (index >= nodes.size()) return Q();
+  auto [node, factor] = nodes[index];
+  return factor == 1 ? node->leaf : Q(Q::OP_SCALE_WEIGHT, node->leaf, factor);
 }
 
 }  // namespace polsearch

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -77,6 +78,10 @@ class QueryPlan {
   Xapian::Query query_weighing_only(size_t index) const;
   // The query of weighted part number `index` alone.
   Xapian::Query part_query(size_t index) const;
+  // The same, scaled as the plan scales it: the part's weight where it matches, as long
+  // as the part's weight does not depend on the rest of the query (a term repeated in
+  // another part can change it, through Xapian's query-level statistics).
+  Xapian::Query part_query_scaled(size_t index) const;
 
   // A bound on the plan's weight for any passage: `part_bound` of each weighted part,
   // times the scale factors above it, summed (every operator of a plan adds weights).
@@ -88,6 +93,8 @@ class QueryPlan {
   explicit QueryPlan(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
   Xapian::Query build(const size_t* keep, size_t& counter, bool weighted) const;
   void collect(std::vector<const Node*>& out) const;
+  // Each weighted part with the product of the scale factors above it, outermost first.
+  void collect_scaled(std::vector<std::pair<const Node*, double>>& out, double factor) const;
 
   std::shared_ptr<const Node> node_;
 };

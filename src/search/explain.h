@@ -1,9 +1,9 @@
 // Why a passage ranked: its weight split into the parts of the query plan that produced
 // it (a word's stem, its exact form, a phrase, a concept expansion, a feedback term, the
 // all-words tier, ...). Each part is weighed by Xapian itself, with the searcher's
-// weighting scheme, on a copy of the query in which every other part counts zero, so
-// the parts add up to the passage's weight. What each part is comes from the plan
-// (query_plan.h), which the builder typed as it made it.
+// weighting scheme: alone where that adds up to the passage's weight, else on a copy of
+// the query in which every other part counts zero, so the parts always add up. What each part is
+// comes from the plan (query_plan.h), which the builder typed as it made it.
 #pragma once
 
 #include <string>
@@ -41,9 +41,12 @@ struct DocumentScope {
 
 // The parts of each of `scope.docids`' weight, in that order (parts that did not match
 // left out). `weighting` must be the scheme the search used. Each part is weighed by one
-// match over the whole scope (the shown hits), not one per hit.
+// match over the whole scope (the shown hits), not one per hit. Given each document's
+// weight in the search (`weights`, in docids' order), parts are first weighed alone and
+// kept if they add up to it; otherwise, or without `weights`, inside the whole query.
 std::vector<std::vector<ExplainPart>> explain_weights(
     const Xapian::Database& db, const Xapian::Weight& weighting,
-    const std::vector<ExplainComponent>& components, const DocumentScope& scope);
+    const std::vector<ExplainComponent>& components, const DocumentScope& scope,
+    const std::vector<double>& weights = {});
 
 }  // namespace polsearch

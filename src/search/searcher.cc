@@ -996,8 +996,12 @@ DocumentScope Searcher::explain_scope(const std::vector<Hit>& hits) const {
 }
 
 void Searcher::add_explanations(const Run& run, std::vector<Hit>& hits) {
+  // A statement's weight under --other-passages sums passages: no check for the parts.
+  std::vector<double> weights;
+  if (!run.statements || run.ranking.other_passages <= 0)
+    for (const Hit& hit : hits) weights.push_back(hit.weight);
   std::vector<std::vector<ExplainPart>> parts =
-      explain_weights(db_, *run.scheme, run.explained, explain_scope(hits));
+      explain_weights(db_, *run.scheme, run.explained, explain_scope(hits), weights);
   for (size_t i = 0; i < hits.size(); ++i) {
     Hit& hit = hits[i];
     hit.explain = std::move(parts[i]);
