@@ -8,10 +8,13 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include <xapian.h>
 
 #include "match_counts.h"
+#include "query_lookups.h"
+#include "schema.h"
 #include "test_support.h"
 
 namespace polsearch::testing {
@@ -157,6 +160,46 @@ TEST(MatchCounter, MemoCountsAsTheValueSlotDoes) {
   EXPECT_EQ(after.per_statement, MatchCounter(db, 1, 100).count(Xapian::Query("w")).per_statement);
   EXPECT_EQ(after.per_statement.at("s99"), 1u);
   EXPECT_EQ(after.per_statement.at("s0"), 2u);
+}
+
+// A compound split into fragments that are not words on their own ("nu-clear": a line
+// broken inside the word) is left out of the query's spellings; a real one stays, and
+// the same split on a corpus where the fragment is a word keeps it too.
+TEST(DatabaseLookups, SplitsIntoFragmentsThatAreNotWordsAreLeftOut) {
+  TempDir dir;
+  const std::string path = (dir.path() / "db").string();
+  {
+    Xapian::WritableDatabase out(path, Xapian::DB_CREATE);
+    auto add = [&](std::vector<std::string> terms) {
+      Xapian::Document doc;
+      for (const std::string& term : terms) doc.add_term(term);
+      out.add_document(doc);
+    };
+    for (int i = 0; i < 150; ++i) add({"nuclear"});
+    add({"nu", "clear", "nuclear"});
+    add({"cease", "fire", "ceasefire"});
+    add({"ceasefire"});
+    out.add_synonym("-nuclear", "nu clear");
+    out.add_synonym("-ceasefire", "cease fire");
+    out.commit();
+  }
+  Xapian::Database db(path);
+  Schema schema = Schema::builtin();
+  DatabaseLookups lookups(db, schema);
+  EXPECT_EQ(lookups.compound_splits("nuclear"), std::vector<std::string>{});
+  EXPECT_EQ(lookups.compound_splits("ceasefire"), std::vector<std::string>{"cease fire"});
+  {
+    Xapian::WritableDatabase out(path, Xapian::DB_OPEN);
+    for (int i = 0; i < 2; ++i) {
+      Xapian::Document doc;
+      doc.add_term("nu");  // now 3 passages each: 1 in 50 of "nuclear"'s
+      doc.add_term("clear");
+      out.add_document(doc);
+    }
+    out.commit();
+  }
+  db.reopen();
+  EXPECT_EQ(lookups.compound_splits("nuclear"), std::vector<std::string>{"nu clear"});
 }
 
 // Counting inside the ranked match (SharedCount) gives the counts of a pass apart,

@@ -19,6 +19,8 @@ class QueryLookups {
   virtual ~QueryLookups() = default;
   // The spaced forms the index recorded for a joined compound ("ceasefire" ->
   // {"cease fire"}), in the synonym table's order; empty if it never saw one.
+  // DatabaseLookups leaves out splits into fragments that are not words on their own
+  // (a line broken inside "nuclear" as "nu-clear").
   virtual std::vector<std::string> compound_splits(const std::string& joined) const = 0;
   // Ids of the statements whose records match `on_records`, in document order, at most
   // `limit` + 1 (one more tells the caller the limit was passed).
