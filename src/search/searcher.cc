@@ -897,7 +897,10 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   // match of twice its depth.
   Xapian::doccount skip = 0;
   Xapian::MSet mset;
-  if (start_shared_count(run, enquire)) check_at_least = std::max(check_at_least, exact_up_to(run));
+  // Counting in the ranked match sees every match below its check_at_least: exact facets
+  // raise it to every passage, and the counts are then exact too.
+  const Xapian::doccount shared_at_least = std::max(check_at_least, exact_up_to(run));
+  if (start_shared_count(run, enquire, shared_at_least)) check_at_least = shared_at_least;
   if (run.undated_last_slot) {
     mset = match_undated_last(run, enquire);
   } else if (db_.size() > 1) {
@@ -907,10 +910,9 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
     mset = enquire.get_mset(options.offset, options.limit, check_at_least);
   }
   run.result.estimated_matches = mset.get_matches_estimated();
-  if (run.shared_count) {
-    run.counts = run.shared_count->counts(mset, counter(run).statement_total());
-    enquire.clear_matchspies();
-  }
+  // The spy stays attached (clearing would drop the facet spies too); the counts are
+  // taken now, and the run outlives the enquire.
+  if (run.shared_count) run.counts = run.shared_count->counts(mset, counter(run).statement_total());
   set_tier_offset(run, mset);
   if (facets) run.result.facets = facets->collect();
   if (facets && exact_facets)
@@ -936,7 +938,8 @@ MatchCounter Searcher::counter(const Run& run) {
                       &statement_memo_);
 }
 
-bool Searcher::start_shared_count(Run& run, Xapian::Enquire& enquire) {
+bool Searcher::start_shared_count(Run& run, Xapian::Enquire& enquire,
+                                  Xapian::doccount check_at_least) {
   // A time limit lowers check_at_least when it strikes, and remote shards or dates
   // matched in two parts see the matches elsewhere: there counting is a pass apart.
   // So it is when passages are folded per statement: Xapian then counts toward
@@ -946,7 +949,7 @@ bool Searcher::start_shared_count(Run& run, Xapian::Enquire& enquire) {
       collapse_per_doc(run) > 0)
     return false;
   run.shared_count = SharedCount::start(db_, statement_memo_,
-                                        schema_.role(FieldRole::Id).value_slot, exact_up_to(run));
+                                        schema_.role(FieldRole::Id).value_slot, check_at_least);
   if (run.shared_count) enquire.add_matchspy(run.shared_count->spy());
   return run.shared_count != nullptr;
 }

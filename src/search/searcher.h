@@ -220,8 +220,9 @@ class Searcher {
   void count_matches(Run& run);                        // exact counts, and "+N more" for each hit
   Xapian::doccount exact_up_to(const Run& run) const;  // counts are exact up to this many
   MatchCounter counter(const Run& run);
-  // Counting inside the ranked match (SharedCount) where it applies; true if it does.
-  bool start_shared_count(Run& run, Xapian::Enquire& enquire);
+  // Counting inside the ranked match (SharedCount) where it applies, for a ranked match
+  // run with `check_at_least`; true if it does.
+  bool start_shared_count(Run& run, Xapian::Enquire& enquire, Xapian::doccount check_at_least);
   // Statement records' count and summed length, left out of BM25's statistics when
   // ranking.passage_stats is on; recounted when the database changes.
   void update_record_stats();
