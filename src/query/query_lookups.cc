@@ -64,6 +64,7 @@ double DatabaseLookups::idf(const std::string& term) const {
 }
 
 bool DatabaseLookups::same_postings(const std::string& a, const std::string& b) const {
+  if (!compare_postings_) return false;
   const Xapian::doccount passages = db_.get_termfreq(a);
   return passages > 0 && passages == db_.get_termfreq(b) &&
          db_.get_collection_freq(a) == db_.get_collection_freq(b);

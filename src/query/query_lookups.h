@@ -62,12 +62,15 @@ class DatabaseLookups final : public QueryLookups {
   std::vector<LearnedNeighbour> learned_neighbours(const std::string& key) const override;
   // The table indexer --learn-wordings wrote beside the database; null = none.
   void set_learned(const LearnedWordings* learned) { learned_ = learned; }
+  // false: same_postings() says false without asking the database.
+  void compare_postings(bool on) { compare_postings_ = on; }
 
  private:
   const Xapian::Database& db_;
   const Xapian::Database& synonyms_;
   const Schema& schema_;
   const LearnedWordings* learned_ = nullptr;
+  bool compare_postings_ = true;
 };
 
 }  // namespace polsearch

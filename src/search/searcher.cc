@@ -592,6 +592,10 @@ void Searcher::prepare_query(Run& run, const std::string& query) {
   builder_options.expand_all = options.expand;
   builder_options.learned = options.learned_use;
   DatabaseLookups lookups(db_, tables_db(), schema_);
+  // Over remote shards each statistic is a round trip to every shard: the shortcut for a
+  // form with its stem's postings (a matter of speed only: scores differ in the last bits
+  // at most) is not worth four per word.
+  if (shards_ && shards_->has_remote()) lookups.compare_postings(false);
   // Only a query that expands reads the learned wordings (a '~' anywhere may be one).
   if (options.learned && (options.expand || query.find('~') != std::string::npos)) {
     lookups.set_learned(learned_wordings());
