@@ -50,9 +50,9 @@ QRELS = os.path.join(DATA, "judged_qrels.tsv")
 
 # Plain BM25: Xapian's BM25 (the schema's k1, b) over the analysed words, nothing else:
 # no all-words tier, no exact-form boost, no stop-word dropping, feedback or proximity,
-# no folding of passages per statement.
+# no folding of passages per statement, every passage shown (a passage printed twice too).
 PLAIN = ["--all-terms-first", "off", "--exact-boost", "0", "--stopwords", "none",
-         "--prf", "off", "--proximity", "off", "--per-doc", "0"]
+         "--prf", "off", "--proximity", "off", "--per-doc", "0", "--show-repeats"]
 RANKERS = {
     "default": [],
     "bm25": PLAIN,

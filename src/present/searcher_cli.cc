@@ -133,6 +133,9 @@ void SearcherCli::add_result_options() {
       ->envname("POLSEARCH_DB");
   app_.add_option("-n,--limit", o.limit, "Passages to show")->capture_default_str();
   app_.add_option("--offset", o.offset, "Skip this many passages (paging)");
+  app_.add_flag("--show-repeats", o.show_repeats,
+                "Keep passages that repeat the passage ranked above them word for word (a "
+                "statement holding its text twice); by default they are left out, with a note");
   per_doc_option_ =
       app_.add_option("--per-doc", per_doc_,
                       "At most K passages per statement (0 = no limit; default from schema)");

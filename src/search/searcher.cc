@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "match_counts.h"
+#include "repeats.h"
 #include "spelling.h"
 #include "terms.h"
 
@@ -910,8 +911,12 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   } else if (db_.size() > 1) {
     mset = enquire.get_mset(0, 2 * (options.offset + options.limit), check_at_least);
     skip = options.offset;
+  } else if (options.offset > 0) {
+    // One item more, the one before the page, to tell whether the page's first repeats it.
+    mset = enquire.get_mset(options.offset - 1, options.limit + 1, check_at_least);
+    skip = 1;
   } else {
-    mset = enquire.get_mset(options.offset, options.limit, check_at_least);
+    mset = enquire.get_mset(0, options.limit, check_at_least);
   }
   run.result.estimated_matches = mset.get_matches_estimated();
   // The spy stays attached (clearing would drop the facet spies too); the counts are
@@ -921,16 +926,39 @@ void Searcher::collect_passages(Run& run, Xapian::Enquire& enquire) {
   if (facets) run.result.facets = facets->collect();
   if (facets && exact_facets)
     run.result.facet_sample = {run.result.facets.empty() ? 0 : run.result.facets[0].total, true};
+  add_page(run, mset, skip);
+}
+
+void Searcher::add_page(Run& run, const Xapian::MSet& mset, Xapian::doccount skip) {
+  const SearchOptions& options = run.options;
+  RepeatFilter repeats(schema_.role(FieldRole::Id).value_slot);
+  const Xapian::doccount first = std::min(skip, mset.size());
+  if (first > 0) repeats.repeats_previous(mset[first - 1]);
+  // Ranks count the repeats left out, so that pages follow on whatever they leave out.
   unsigned rank = options.offset;
-  for (const Xapian::MSet* part : {&mset, &run.undated}) {
-    auto first = part == &mset ? std::min(skip, part->size()) : 0;
-    for (auto it = (*part)[first]; it != part->end() && rank - options.offset < options.limit;
-         ++it) {
+  unsigned left_out = 0;
+  const Xapian::MSet* parts[] = {&mset, &run.undated};
+  for (const Xapian::MSet* part : parts) {
+    for (auto it = (*part)[part == &mset ? first : 0];
+         it != part->end() && rank - options.offset < options.limit; ++it) {
+      ++rank;
+      if (!options.show_repeats && repeats.repeats_previous(it)) {
+        ++left_out;
+        continue;
+      }
       Hit hit = make_hit(run, it, it.get_weight(), it.get_collapse_count());
-      hit.rank = ++rank;
+      hit.rank = rank;
       run.result.hits.push_back(std::move(hit));
     }
   }
+  if (left_out == 1)
+    run.result.notes.push_back(
+        "1 passage left out: it repeats the passage ranked above it word for word (its "
+        "statement holds that text twice)");
+  else if (left_out > 1)
+    run.result.notes.push_back(std::to_string(left_out) +
+                               " passages left out: each repeats the passage ranked above it "
+                               "word for word (their statements hold that text twice)");
 }
 
 Xapian::doccount Searcher::exact_up_to(const Run& run) const {

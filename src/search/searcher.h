@@ -60,7 +60,10 @@ struct SearchOptions {
   unsigned check_at_least = 0;           // counts exact up to this many (at least kExactUpTo)
   double time_limit_seconds = 0;         // 0 = none; stops matching early on huge queries
   bool highlight = true;                 // find highlight spans (and fetch metadata) for each hit
-  bool facets = false;                   // count matches by speaker, country, source, year
+  // Keep a passage that repeats the one ranked above it word for word (same statement,
+  // same text); by default it is left off the page, and a note says so.
+  bool show_repeats = false;
+  bool facets = false;  // count matches by speaker, country, source, year
   // Facets count the first facet_sample matches in result order (relevance, or the date
   // order asked for); exact_facets counts every match (it needs the whole match set).
   bool exact_facets = false;
@@ -202,6 +205,8 @@ class Searcher {
   void set_tier_offset(Run& run, const Xapian::MSet& mset);
   void collect_statements(Run& run, Xapian::Enquire& enquire);  // --other-passages
   void collect_passages(Run& run, Xapian::Enquire& enquire);
+  // The page of hits from the ranked match, less passages repeating the one above them.
+  void add_page(Run& run, const Xapian::MSet& mset, Xapian::doccount skip);
   unsigned collapse_per_doc(const Run& run) const;  // passages kept per statement; 0 = all
   void count_facet_sample(Run& run, Xapian::Enquire& enquire, FacetCollector& facets);
   Xapian::MSet match_undated_last(Run& run, Xapian::Enquire& enquire);
