@@ -71,6 +71,17 @@ std::vector<std::string> parts_of(const std::string& query, QueryBuilderOptions 
   return out;
 }
 
+TEST(QueryBuilder, APhraseBesideWordsIsRequiredByTheTier) {
+  // Issue 17: passages holding the phrase and the other words come first.
+  TableLookups lookups;
+  lookups.statements = {"s1"};
+  QueryBuilderOptions options;
+  EXPECT_EQ(build("\"peace dividend\" spending", lookups, options).query.get_description(),
+            "Query((((PostingSource(Xapian::FixedWeightPostingSource(wt=3000)) FILTER ((peace "
+            "PHRASE 2 dividend) AND (Zspend AND_MAYBE 0.25 * spending))) OR ((peace PHRASE 2 "
+            "dividend) OR (Zspend AND_MAYBE 0.25 * spending))) AND_NOT XTstatement))");
+}
+
 TEST(QueryBuilder, CompoundsComeFromTheLookups) {
   TableLookups none, known;
   known.compounds["ceasefire"] = {"cease fire"};
@@ -111,6 +122,11 @@ TEST(QueryBuilder, EveryWeightedPartOfThePlanSaysWhatItIsAndWhereItCameFrom) {
        {"tier all words ()", "synonym ceasefir | cease fire (ceasefire)",
         "exact ceasefire (ceasefire)", "stem observ (observers)", "exact observers (observers)"}},
       {"\"Article 5\"", {}, {"phrase article 5 (\"Article 5\")"}},
+      // A phrase beside words is one of the things the all-words tier requires (issue 17).
+      {"\"peace dividend\" spending",
+       {},
+       {"tier all words ()", "phrase peace dividend (\"peace dividend\")", "stem spend (spending)",
+        "exact spending (spending)"}},
       {"US troops",
        {},
        {"tier all words ()", "acronym us (US)", "stem troop (troops)", "exact troops (troops)"}},
