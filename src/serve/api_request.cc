@@ -206,6 +206,7 @@ SearchRequest parse_search_request(const Params& params, const Limits& limits, R
   o.context = unsigned_param(params, "context", 0, 0, limits.max_context);
   o.explain = flag_param(params, "explain");
   o.expand = flag_param(params, "expand");
+  o.show_repeats = flag_param(params, "show_repeats");
   r.facets = facet_list(params);
   o.facets = !r.facets.empty();
   o.exact_facets = flag_param(params, "exact_facets");
